@@ -1,0 +1,31 @@
+package org.busline;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Marks a method as a subscriber, for {@link MessageBus#register(Object)}.
+ *
+ * <p>The method must be an instance method that returns {@code void} and takes one parameter: the message
+ * ({@code void on(OrderPlaced order)}, which may be generic, {@code void on(Page<User> page)}), or the message in
+ * its envelope ({@code void on(Envelope<OrderPlaced> envelope)}). It may throw checked exceptions. Its class must
+ * be accessible to Busline: public, or in a package open to the {@code org.busline} module. A method that breaks
+ * these rules fails the registration with an {@link IllegalArgumentException} naming it.
+ *
+ * <p>Busline calls the method through a generated lambda, never {@code Method.invoke}.
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.METHOD)
+public @interface Subscribe {
+    /**
+     * The name of a named topic to subscribe to, of the parameter's type. Empty, the default, subscribes to the
+     * type topic of the parameter's type, and so to its subtypes.
+     *
+     * @return the topic's name, or empty
+     */
+    String topic() default "";
+}

@@ -1,0 +1,751 @@
+package org.busline.internal;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import org.busline.DeadMessage;
+import org.busline.Delivery;
+import org.busline.DeliveryException;
+import org.busline.DeliveryFailure;
+import org.busline.DroppedMessage;
+import org.busline.Envelope;
+import org.busline.EnvelopeHandler;
+import org.busline.MessageBus;
+import org.busline.MessageHandler;
+import org.busline.PublishResult;
+import org.busline.Subscription;
+import org.busline.Topic;
+import org.busline.TypeRef;
+import org.busline.spi.Interceptor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The bus.
+ *
+ * <p><b>Registry.</b> Subscriptions and routes change only under {@link #lock}; each {@link Route} holds a
+ * copy-on-write array of its subscribers, so publishing takes no lock. A route is found by class
+ * ({@link #classRoutes}), by topic ({@link #routes}), or, fastest, through a one-entry cache in the {@link Topic}
+ * object itself, which holds the route of the last bus that published it.
+ *
+ * <p><b>Hot path.</b> A publish to synchronous payload handlers with no interceptor ({@link Route.State#fast})
+ * makes no envelope and allocates nothing: it records the message in the thread's {@link DispatchContext}, where an
+ * envelope can be made later if a handler needs one (to publish in turn, or to report a failure).
+ *
+ * <p><b>Re-entrancy.</b> A publish from inside a synchronous handler is queued on the thread's context and delivered
+ * by the outermost publish after the current message, breadth first, so the stack never grows with the chain.
+ */
+public final class DefaultMessageBus implements MessageBus {
+    private static final Logger LOG = LoggerFactory.getLogger(MessageBus.class);
+    private static final VarHandle TOPIC_ROUTE;
+    private static final Topic<DeadMessage> DEAD_MESSAGES = Topic.of(DeadMessage.class);
+
+    static {
+        try {
+            TOPIC_ROUTE = MethodHandles.privateLookupIn(Topic.class, MethodHandles.lookup())
+                    .findVarHandle(Topic.class, "route", Object.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final String name;
+    private final Clock clock;
+    private final Interceptor[] interceptors;
+    private final BusConfig config;
+    private final Consumer<? super DeliveryFailure> errorHandler;
+    private final Consumer<? super DeadMessage> deadMessageHandler;
+    private final Consumer<? super DroppedMessage> droppedHandler;
+
+    private final Object lock = new Object();
+    private final ConcurrentHashMap<Topic<?>, Route> routes = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Class<?>, Route> classRoutes = new ConcurrentHashMap<>();
+    /** Guarded by {@link #lock}: topic names and their types, to refuse one name with two types. */
+    private final Map<String, TypeRef<?>> topicTypes = new HashMap<>();
+    /** Guarded by {@link #lock}: every active subscriber, in subscription order. */
+    private Subscriber[] subscribers = new Subscriber[0];
+    /** Guarded by {@link #lock}: every mailbox ever made, drained at close even if unsubscribed. */
+    private final List<Mailbox> mailboxes = new ArrayList<>();
+    /** Guarded by {@link #lock}. */
+    private long sequence;
+    /** Guarded by {@link #lock}: the executor this bus made and must shut down, made on first use. */
+    private ExecutorService ownExecutor;
+    private volatile boolean closed;
+
+    public DefaultMessageBus(BusConfig config) {
+        this.config = config;
+        this.name = config.name();
+        this.clock = config.clock();
+        this.interceptors = config.interceptors().toArray(new Interceptor[0]);
+        this.errorHandler = config.errorHandler() != null ? config.errorHandler() : this::logFailure;
+        this.deadMessageHandler = config.deadMessageHandler() != null ? config.deadMessageHandler()
+                : dead -> LOG.debug("Bus '{}': message {} on topic '{}' reached no subscriber", name,
+                        dead.envelope().id(), dead.envelope().topic().name());
+        this.droppedHandler = config.droppedHandler() != null ? config.droppedHandler()
+                : dropped -> LOG.warn("Bus '{}': message {} on topic '{}' was dropped by subscription '{}': {}", name,
+                        dropped.envelope().id(), dropped.envelope().topic().name(), dropped.subscriber(),
+                        dropped.reason());
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    // ---------------------------------------------------------------------------------------------- publishing
+
+    @Override
+    public PublishResult publish(Object message) {
+        Objects.requireNonNull(message, "message");
+        Route route = classRoutes.get(message.getClass());
+        if (route == null) {
+            route = route(Topic.of(message.getClass()));
+        }
+        return dispatch(route, message);
+    }
+
+    @Override
+    public <T> PublishResult publish(Topic<T> topic, T message) {
+        Objects.requireNonNull(topic, "topic");
+        Objects.requireNonNull(message, "message");
+        Route route = route(topic);
+        if (!topic.type().rawType().isInstance(message)) {
+            topic.cast(message);
+        }
+        return dispatch(route, message);
+    }
+
+    @Override
+    public <T> PublishResult publish(Envelope<T> envelope) {
+        Objects.requireNonNull(envelope, "envelope");
+        checkOpen("publish");
+        Route route = route(envelope.topic());
+        DispatchContext context = DispatchContext.current();
+        Envelope<?> parent = context.envelope(this);
+        boolean ownCorrelation = !envelope.correlationId().equals(envelope.id());
+        Envelope<T> stamped = Envelope.restore(envelope.id(), envelope.topic(), envelope.payload(),
+                envelope.timestamp() != null ? envelope.timestamp() : clock.instant(),
+                ownCorrelation || parent == null ? envelope.correlationId() : parent.correlationId(),
+                envelope.causationId() != null || parent == null ? envelope.causationId() : parent.id(),
+                envelope.headers());
+        return publishEnvelope(route, stamped, context);
+    }
+
+    private PublishResult dispatch(Route route, Object payload) {
+        checkOpen("publish");
+        DispatchContext context = DispatchContext.current();
+        Route.State state = route.state;
+        if (state.fast && !context.dispatching) {
+            return deliverFast(route.topic, state.subscribers, payload, context);
+        }
+        return publishEnvelope(route, newEnvelope(route.topic, payload, context.envelope(this)), context);
+    }
+
+    /** Synchronous payload handlers only, not nested in another delivery: no envelope unless somebody asks. */
+    private PublishResult deliverFast(Topic<?> topic, Subscriber[] targets, Object payload, DispatchContext context) {
+        Topic<?> savedTopic = context.topic;
+        Object savedPayload = context.payload;
+        Envelope<?> savedEnvelope = context.envelope;
+        Envelope<?> savedParent = context.parent;
+        context.parent = savedEnvelope;
+        context.topic = topic;
+        context.payload = payload;
+        context.envelope = null;
+        context.dispatching = true;
+        List<Throwable> failures = null;
+        try {
+            for (Subscriber subscriber : targets) {
+                try {
+                    subscriber.payloadHandler.onMessage(payload);
+                } catch (Throwable failure) {
+                    failures = failed(subscriber, context.envelope(this), failure, failures);
+                }
+            }
+            runQueued(context);
+        } finally {
+            context.dispatching = false;
+            context.topic = savedTopic;
+            context.payload = savedPayload;
+            context.envelope = savedEnvelope;
+            context.parent = savedParent;
+        }
+        return failures == null ? Results.done(targets.length) : finish(targets, targets.length, failures, null);
+    }
+
+    private PublishResult publishEnvelope(Route route, Envelope<?> envelope, DispatchContext context) {
+        for (Interceptor interceptor : interceptors) {
+            envelope = interceptor.onPublish(envelope);
+            if (envelope == null) {
+                LOG.debug("Bus '{}': interceptor {} vetoed a message on topic '{}'", name, interceptor,
+                        route.topic.name());
+                return Results.done(0);
+            }
+        }
+        Route.State state = route.state;
+        Subscriber[] targets = state.subscribers;
+        if (targets.length == 0) {
+            dead(envelope, context);
+            return Results.done(0);
+        }
+        if (state.reserving) {
+            reserveRoom(targets, envelope);
+        }
+        boolean nested = context.dispatching;
+        Results.Tracker tracker = state.hasAsync || nested ? new Results.Tracker(describe(envelope)) : null;
+        int reached = 0;
+        List<Throwable> failures = null;
+        List<Subscriber> deferred = null;
+        Topic<?> savedTopic = context.topic;
+        Object savedPayload = context.payload;
+        Envelope<?> savedEnvelope = context.envelope;
+        Envelope<?> savedParent = context.parent;
+        context.topic = envelope.topic();
+        context.payload = envelope.payload();
+        context.envelope = envelope;
+        context.dispatching = true;
+        try {
+            for (Subscriber subscriber : targets) {
+                if (subscriber.mailbox != null) {
+                    if (subscriber.mailbox.put(envelope, tracker)) {
+                        reached++;
+                    }
+                } else if (nested) {
+                    if (deferred == null) {
+                        deferred = new ArrayList<>(targets.length);
+                    }
+                    deferred.add(subscriber);
+                    tracker.add();
+                    reached++;
+                } else {
+                    reached++;
+                    Throwable failure = deliver(subscriber, envelope);
+                    if (failure != null) {
+                        failures = failed(subscriber, envelope, failure, failures);
+                    }
+                }
+            }
+            if (deferred != null) {
+                List<Subscriber> later = deferred;
+                Envelope<?> message = envelope;
+                context.queue(() -> deliverDeferred(later, message, tracker));
+            }
+            if (!nested) {
+                runQueued(context);
+            }
+        } finally {
+            context.dispatching = nested;
+            context.topic = savedTopic;
+            context.payload = savedPayload;
+            context.envelope = savedEnvelope;
+            context.parent = savedParent;
+        }
+        if (tracker != null) {
+            if (failures != null) {
+                for (Throwable failure : failures) {
+                    tracker.add();
+                    tracker.settle(failure instanceof Propagated ? failure.getCause() : failure);
+                }
+            }
+            tracker.handedOver(reached);
+            throwPropagated(targets, failures, envelope);
+            return tracker;
+        }
+        return failures == null ? Results.done(reached) : finish(targets, reached, failures, envelope);
+    }
+
+    /** Delivers a message published from inside a synchronous handler, once the current delivery is done. */
+    private void deliverDeferred(List<Subscriber> targets, Envelope<?> envelope, Results.Tracker tracker) {
+        DispatchContext context = DispatchContext.current();
+        Topic<?> savedTopic = context.topic;
+        Object savedPayload = context.payload;
+        Envelope<?> savedEnvelope = context.envelope;
+        context.topic = envelope.topic();
+        context.payload = envelope.payload();
+        context.envelope = envelope;
+        try {
+            for (Subscriber subscriber : targets) {
+                Throwable failure = deliver(subscriber, envelope);
+                if (failure != null) {
+                    failed(subscriber, envelope, failure, null);
+                }
+                tracker.settle(failure);
+            }
+        } finally {
+            context.topic = savedTopic;
+            context.payload = savedPayload;
+            context.envelope = savedEnvelope;
+        }
+    }
+
+    private static void runQueued(DispatchContext context) {
+        Runnable next;
+        while ((next = context.nextQueued()) != null) {
+            next.run();
+        }
+    }
+
+    /** Runs a message from an asynchronous subscriber's mailbox, on its executor's thread. */
+    void deliverAsync(Subscriber subscriber, Mailbox.Entry entry, DispatchContext context) {
+        Envelope<?> envelope = entry.envelope();
+        Topic<?> savedTopic = context.topic;
+        Object savedPayload = context.payload;
+        Envelope<?> savedEnvelope = context.envelope;
+        context.topic = envelope.topic();
+        context.payload = envelope.payload();
+        context.envelope = envelope;
+        Throwable failure = null;
+        try {
+            failure = deliver(subscriber, envelope);
+            if (failure != null) {
+                failed(subscriber, envelope, failure, null);
+            }
+        } finally {
+            context.topic = savedTopic;
+            context.payload = savedPayload;
+            context.envelope = savedEnvelope;
+            if (entry.tracker() != null) {
+                entry.tracker().settle(failure);
+            }
+        }
+    }
+
+    /** Calls one handler inside the interceptors. Returns its failure, or null. Never throws. */
+    private Throwable deliver(Subscriber subscriber, Envelope<?> envelope) {
+        if (interceptors.length == 0) {
+            try {
+                subscriber.invoke(envelope.payload(), envelope);
+                return null;
+            } catch (Throwable failure) {
+                return failure;
+            }
+        }
+        int entered = 0;
+        Throwable failure = null;
+        try {
+            boolean allowed = true;
+            for (Interceptor interceptor : interceptors) {
+                if (!interceptor.beforeDelivery(envelope, subscriber.name)) {
+                    allowed = false;
+                    break;
+                }
+                entered++;
+            }
+            if (allowed) {
+                subscriber.invoke(envelope.payload(), envelope);
+            }
+        } catch (Throwable thrown) {
+            failure = thrown;
+        }
+        for (int i = entered - 1; i >= 0; i--) {
+            try {
+                interceptors[i].afterDelivery(envelope, subscriber.name, failure);
+            } catch (Throwable thrown) {
+                LOG.error("Bus '{}': interceptor {} failed after delivering message {} to '{}'", name,
+                        interceptors[i], envelope.id(), subscriber.name, thrown);
+            }
+        }
+        return failure;
+    }
+
+    /**
+     * Reports a handler's failure and adds it to {@code failures}. Restores an interrupt; rethrows an
+     * {@link Error} once reported.
+     */
+    private List<Throwable> failed(Subscriber subscriber, Envelope<?> envelope, Throwable failure,
+                                   List<Throwable> failures) {
+        if (failure instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            errorHandler.accept(new DeliveryFailure(envelope, subscriber.name, failure));
+        } catch (Throwable handlerFailure) {
+            LOG.error("Bus '{}': the error handler failed on the failure of subscription '{}'", name,
+                    subscriber.name, handlerFailure);
+        }
+        if (failure instanceof Error) {
+            throw (Error) failure;
+        }
+        List<Throwable> all = failures != null ? failures : new ArrayList<>(2);
+        all.add(subscriber.propagateFailures ? new Propagated(subscriber, failure) : failure);
+        return all;
+    }
+
+    /** Marks a failure that the publish must rethrow. */
+    private static final class Propagated extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Propagated(Subscriber subscriber, Throwable cause) {
+            super("subscription '" + subscriber.name + "' failed: " + cause, cause, false, false);
+        }
+    }
+
+    private PublishResult finish(Subscriber[] targets, int reached, List<Throwable> failures, Envelope<?> envelope) {
+        throwPropagated(targets, failures, envelope);
+        List<Throwable> causes = new ArrayList<>(failures.size());
+        for (Throwable failure : failures) {
+            causes.add(failure instanceof Propagated ? failure.getCause() : failure);
+        }
+        return Results.failed(reached, causes, envelope == null ? "a message" : describe(envelope));
+    }
+
+    private void throwPropagated(Subscriber[] targets, List<Throwable> failures, Envelope<?> envelope) {
+        if (failures == null) {
+            return;
+        }
+        DeliveryException propagated = null;
+        for (Throwable failure : failures) {
+            if (failure instanceof Propagated) {
+                if (propagated == null) {
+                    propagated = new DeliveryException("Bus '" + name + "': "
+                            + (envelope == null ? "a message" : describe(envelope)) + " failed in "
+                            + failure.getMessage(), failure.getCause());
+                } else {
+                    propagated.addSuppressed(failure.getCause());
+                }
+            }
+        }
+        if (propagated != null) {
+            throw propagated;
+        }
+    }
+
+    private void reserveRoom(Subscriber[] targets, Envelope<?> envelope) {
+        int reserved = 0;
+        try {
+            for (Subscriber subscriber : targets) {
+                if (subscriber.mailbox != null && subscriber.mailbox.refuses()) {
+                    subscriber.mailbox.reserve(envelope);
+                    reserved++;
+                }
+            }
+        } catch (RuntimeException full) {
+            for (Subscriber subscriber : targets) {
+                if (reserved == 0) {
+                    break;
+                }
+                if (subscriber.mailbox != null && subscriber.mailbox.refuses()) {
+                    subscriber.mailbox.release();
+                    reserved--;
+                }
+            }
+            throw full;
+        }
+    }
+
+    private void dead(Envelope<?> envelope, DispatchContext context) {
+        try {
+            deadMessageHandler.accept(new DeadMessage(envelope));
+        } catch (Throwable failure) {
+            LOG.error("Bus '{}': the dead-message handler failed on message {}", name, envelope.id(), failure);
+        }
+        if (!(envelope.payload() instanceof DeadMessage)) {
+            Route deadRoute = route(DEAD_MESSAGES);
+            if (deadRoute.state.subscribers.length > 0) {
+                publishEnvelope(deadRoute, newEnvelope(DEAD_MESSAGES, new DeadMessage(envelope), envelope), context);
+            }
+        }
+    }
+
+    Envelope<?> newEnvelope(Topic<?> topic, Object payload, Envelope<?> parent) {
+        return restore(topic, payload, parent);
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> Envelope<T> restore(Topic<T> topic, Object payload, Envelope<?> parent) {
+        return Envelope.restore(null, topic, (T) payload, clock.instant(),
+                parent == null ? null : parent.correlationId(), parent == null ? null : parent.id(),
+                Map.of());
+    }
+
+    private static String describe(Envelope<?> envelope) {
+        return "message " + envelope.id() + " on topic '" + envelope.topic().name() + "'";
+    }
+
+    void reportDropped(Envelope<?> envelope, String subscriber, DroppedMessage.Reason reason) {
+        try {
+            droppedHandler.accept(new DroppedMessage(envelope, subscriber, reason));
+        } catch (Throwable failure) {
+            LOG.error("Bus '{}': the dropped-message handler failed on message {}", name, envelope.id(), failure);
+        }
+    }
+
+    void logExecutorRejection(String subscriber, Exception rejection) {
+        LOG.error("Bus '{}': the executor of subscription '{}' refused its task; its waiting messages are dropped",
+                name, subscriber, rejection);
+    }
+
+    private void logFailure(DeliveryFailure failure) {
+        LOG.error("Bus '{}': subscription '{}' failed on message {} of topic '{}'", name, failure.subscriber(),
+                failure.envelope().id(), failure.envelope().topic().name(), failure.cause());
+    }
+
+    // ---------------------------------------------------------------------------------------------- routing
+
+    private Route route(Topic<?> topic) {
+        Object cached = TOPIC_ROUTE.get(topic);
+        if (cached instanceof Route && ((Route) cached).bus == this) {
+            return (Route) cached;
+        }
+        Route route = routes.get(topic);
+        if (route == null) {
+            route = createRoute(topic);
+        }
+        TOPIC_ROUTE.set(topic, route);
+        return route;
+    }
+
+    private Route createRoute(Topic<?> topic) {
+        synchronized (lock) {
+            Route route = routes.get(topic);
+            if (route != null) {
+                return route;
+            }
+            registerName(topic);
+            Subscriber[] matching = Arrays.stream(subscribers).filter(s -> s.selector.matches(topic))
+                    .toArray(Subscriber[]::new);
+            route = new Route(this, topic, matching, interceptors.length > 0);
+            routes.put(topic, route);
+            if (!topic.isNamed() && topic.type().type() instanceof Class) {
+                classRoutes.put(topic.type().rawType(), route);
+            }
+            return route;
+        }
+    }
+
+    /** Guarded by {@link #lock}. */
+    private void registerName(Topic<?> topic) {
+        TypeRef<?> known = topicTypes.putIfAbsent(topic.name(), topic.type());
+        if (known != null && !known.equals(topic.type())) {
+            throw new IllegalArgumentException("topic '" + topic.name() + "' is already used on bus '" + name
+                    + "' with type " + known + ", so it cannot carry " + topic.type());
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- subscribing
+
+    @Override
+    public <T> Subscription subscribe(Class<T> type, MessageHandler<? super T> handler) {
+        return subscribe(type, handler, Delivery.sync());
+    }
+
+    @Override
+    public <T> Subscription subscribe(Class<T> type, MessageHandler<? super T> handler, Delivery delivery) {
+        Objects.requireNonNull(type, "type");
+        return subscribe(Topic.of(type), handler, delivery);
+    }
+
+    @Override
+    public <T> Subscription subscribe(Topic<T> topic, MessageHandler<? super T> handler) {
+        return subscribe(topic, handler, Delivery.sync());
+    }
+
+    @Override
+    public <T> Subscription subscribe(Topic<T> topic, MessageHandler<? super T> handler, Delivery delivery) {
+        Objects.requireNonNull(topic, "topic");
+        Objects.requireNonNull(handler, "handler");
+        Objects.requireNonNull(delivery, "delivery");
+        return add(selector(topic), handler, false, delivery, null);
+    }
+
+    @Override
+    public <T> Subscription subscribeEnvelopes(Topic<T> topic, EnvelopeHandler<? super T> handler,
+                                               Delivery delivery) {
+        Objects.requireNonNull(topic, "topic");
+        Objects.requireNonNull(handler, "handler");
+        Objects.requireNonNull(delivery, "delivery");
+        return add(selector(topic), handler, true, delivery, null);
+    }
+
+    @Override
+    public Subscription subscribePattern(String pattern, EnvelopeHandler<Object> handler, Delivery delivery) {
+        Objects.requireNonNull(pattern, "pattern");
+        Objects.requireNonNull(handler, "handler");
+        Objects.requireNonNull(delivery, "delivery");
+        return add(Selector.pattern(pattern), handler, true, delivery, null);
+    }
+
+    @Override
+    public Subscription register(Object subscriber) {
+        return register(subscriber, Delivery.sync());
+    }
+
+    @Override
+    public Subscription register(Object subscriber, Delivery delivery) {
+        Objects.requireNonNull(subscriber, "subscriber");
+        Objects.requireNonNull(delivery, "delivery");
+        List<AnnotatedMethods.Method> methods = AnnotatedMethods.scan(subscriber);
+        List<Subscriber> added = new ArrayList<>(methods.size());
+        try {
+            for (AnnotatedMethods.Method method : methods) {
+                added.add(add(selector(method.topic()), method.handler(), method.takesEnvelope(), delivery,
+                        method.name()));
+            }
+        } catch (RuntimeException failure) {
+            added.forEach(Subscriber::close);
+            throw failure;
+        }
+        return new Registration(subscriber.getClass().getName(), added);
+    }
+
+    private Selector selector(Topic<?> topic) {
+        synchronized (lock) {
+            registerName(topic);
+        }
+        return topic.isNamed() ? Selector.named(topic) : Selector.type(topic);
+    }
+
+    private Subscriber add(Selector selector, Object handler, boolean envelopes, Delivery delivery,
+                           String derivedName) {
+        checkOpen("subscribe");
+        synchronized (lock) {
+            checkOpen("subscribe");
+            long number = ++sequence;
+            String subscriberName = delivery.name() != null ? delivery.name()
+                    : derivedName != null ? derivedName : "#" + number + " " + selector.describe();
+            Mailbox.Settings settings = delivery.isAsync()
+                    ? new Mailbox.Settings(delivery.executor() != null ? delivery.executor() : defaultExecutor(),
+                            delivery.capacity(), delivery.overflow(), delivery.blockTimeout().toNanos(),
+                            delivery.concurrency())
+                    : null;
+            Subscriber subscriber = new Subscriber(this, number, subscriberName, selector, handler, envelopes,
+                    delivery.propagatesFailures(), settings);
+            Subscriber[] next = Arrays.copyOf(subscribers, subscribers.length + 1);
+            next[subscribers.length] = subscriber;
+            subscribers = next;
+            for (Route route : routes.values()) {
+                if (selector.matches(route.topic)) {
+                    route.add(subscriber, interceptors.length > 0);
+                }
+            }
+            if (subscriber.mailbox != null) {
+                mailboxes.add(subscriber.mailbox);
+            }
+            return subscriber;
+        }
+    }
+
+    void unsubscribe(Subscriber subscriber) {
+        synchronized (lock) {
+            subscribers = Arrays.stream(subscribers).filter(s -> s != subscriber).toArray(Subscriber[]::new);
+            for (Route route : routes.values()) {
+                route.remove(subscriber, interceptors.length > 0);
+            }
+        }
+    }
+
+    /** Guarded by {@link #lock}. */
+    private Executor defaultExecutor() {
+        if (config.executor() != null) {
+            return config.executor();
+        }
+        if (ownExecutor == null) {
+            AtomicInteger count = new AtomicInteger();
+            ThreadFactory threads = task -> {
+                Thread thread = new Thread(task, "busline-" + name + "-" + count.incrementAndGet());
+                thread.setDaemon(true);
+                return thread;
+            };
+            ownExecutor = Executors.newCachedThreadPool(threads);
+        }
+        return ownExecutor;
+    }
+
+    /** The subscriptions of one object registered with {@link #register(Object)}. */
+    private static final class Registration implements Subscription {
+        private final String name;
+        private final List<Subscriber> subscribers;
+
+        Registration(String name, List<Subscriber> subscribers) {
+            this.name = name;
+            this.subscribers = List.copyOf(subscribers);
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public boolean isActive() {
+            return subscribers.stream().anyMatch(Subscriber::isActive);
+        }
+
+        @Override
+        public void close() {
+            subscribers.forEach(Subscriber::close);
+        }
+
+        @Override
+        public String toString() {
+            return "Subscription[" + name + ": " + subscribers + "]";
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- lifecycle
+
+    private void checkOpen(String method) {
+        if (closed) {
+            throw new IllegalStateException(method + "() must not be called after close() of bus '" + name + "'");
+        }
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public void close() {
+        List<Mailbox> draining;
+        ExecutorService owned;
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            draining = List.copyOf(mailboxes);
+            owned = ownExecutor;
+        }
+        long deadline = System.nanoTime() + config.drainTimeout().toNanos();
+        for (Mailbox mailbox : draining) {
+            while (!mailbox.isIdle() && System.nanoTime() - deadline < 0) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            }
+        }
+        int unfinished = 0;
+        for (Mailbox mailbox : draining) {
+            if (!mailbox.isIdle()) {
+                unfinished++;
+            }
+            mailbox.close();
+        }
+        if (unfinished > 0) {
+            LOG.warn("Bus '{}': {} subscriptions had not drained after {}; their waiting messages are reported as "
+                    + "dropped", name, unfinished, config.drainTimeout());
+        }
+        if (owned != null) {
+            owned.shutdown();
+        }
+        LOG.debug("Bus '{}' closed", name);
+    }
+
+    @Override
+    public String toString() {
+        return "MessageBus[" + name + (closed ? ", closed" : "") + "]";
+    }
+}

@@ -1,0 +1,170 @@
+package org.busline.internal;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.busline.DeliveryException;
+import org.busline.PublishResult;
+
+/** The {@link PublishResult}s: shared constants for finished synchronous publishes, trackers for the rest. */
+final class Results {
+    private static final Done[] DONE = new Done[64];
+
+    static {
+        for (int i = 0; i < DONE.length; i++) {
+            DONE[i] = new Done(i, null);
+        }
+    }
+
+    private Results() {
+    }
+
+    /** A publish whose every delivery already succeeded; allocation-free for small counts. */
+    static PublishResult done(int reached) {
+        return reached < DONE.length ? DONE[reached] : new Done(reached, null);
+    }
+
+    /** A publish whose every delivery already finished, some of them failed. */
+    static PublishResult failed(int reached, List<Throwable> failures, String what) {
+        return new Done(reached, Tracker.exception(failures, what));
+    }
+
+    private static final class Done implements PublishResult {
+        private final int reached;
+        private final DeliveryException failure;
+
+        Done(int reached, DeliveryException failure) {
+            this.reached = reached;
+            this.failure = failure;
+        }
+
+        @Override
+        public int reached() {
+            return reached;
+        }
+
+        @Override
+        public CompletableFuture<Void> completion() {
+            return failure == null ? CompletableFuture.completedFuture(null) : CompletableFuture.failedFuture(failure);
+        }
+
+        @Override
+        public String toString() {
+            return "PublishResult[reached=" + reached + (failure == null ? ", done" : ", failed: " + failure) + "]";
+        }
+    }
+
+    /**
+     * Counts the deliveries of one message that are still running and completes a future when the last one settles.
+     *
+     * <p>Starts with one pending "guard" settled by the publisher once every delivery was handed over, so the count
+     * cannot reach zero while deliveries are still being added. The future is made only if somebody asks for it:
+     * {@link #completion()} installs it and then re-checks the count, and the last {@link #settle} completes whatever
+     * future is installed by then, so one of the two always completes it (completing twice is harmless).
+     */
+    static final class Tracker implements PublishResult {
+        private static final VarHandle PENDING;
+        private static final VarHandle FUTURE;
+
+        static {
+            try {
+                MethodHandles.Lookup lookup = MethodHandles.lookup();
+                PENDING = lookup.findVarHandle(Tracker.class, "pending", int.class);
+                FUTURE = lookup.findVarHandle(Tracker.class, "future", CompletableFuture.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        private final String what;
+        private volatile int pending = 1;
+        private volatile CompletableFuture<Void> future;
+        private List<Throwable> failures;
+        private int reached;
+
+        /** @param what the message, as failures will describe it */
+        Tracker(String what) {
+            this.what = what;
+        }
+
+        void add() {
+            PENDING.getAndAdd(this, 1);
+        }
+
+        /** Settles one delivery, or the guard once the publisher is done handing over ({@code reached} known). */
+        void settle(Throwable failure) {
+            if (failure != null) {
+                synchronized (this) {
+                    if (failures == null) {
+                        failures = new ArrayList<>(2);
+                    }
+                    failures.add(failure);
+                }
+            }
+            if ((int) PENDING.getAndAdd(this, -1) == 1) {
+                CompletableFuture<Void> installed = future;
+                if (installed != null) {
+                    complete(installed);
+                }
+            }
+        }
+
+        void handedOver(int reached) {
+            this.reached = reached;
+            settle(null);
+        }
+
+        @Override
+        public int reached() {
+            return reached;
+        }
+
+        @Override
+        public CompletableFuture<Void> completion() {
+            CompletableFuture<Void> installed = future;
+            if (installed == null) {
+                CompletableFuture<Void> fresh = new CompletableFuture<>();
+                installed = (CompletableFuture<Void>) FUTURE.compareAndExchange(this, (CompletableFuture<Void>) null,
+                        fresh);
+                if (installed == null) {
+                    installed = fresh;
+                }
+            }
+            if (pending == 0) {
+                complete(installed);
+            }
+            return installed.thenApply(done -> done);
+        }
+
+        private void complete(CompletableFuture<Void> target) {
+            List<Throwable> snapshot;
+            synchronized (this) {
+                snapshot = failures == null ? null : List.copyOf(failures);
+            }
+            if (snapshot == null) {
+                target.complete(null);
+            } else {
+                target.completeExceptionally(exception(snapshot, what));
+            }
+        }
+
+        static DeliveryException exception(List<Throwable> failures, String what) {
+            Throwable first = failures.get(0);
+            DeliveryException exception = first instanceof DeliveryException
+                    ? new DeliveryException(first.getMessage(), first.getCause())
+                    : new DeliveryException(failures.size() + " of the deliveries of " + what + " failed; first: "
+                            + first, first);
+            for (int i = 1; i < failures.size(); i++) {
+                exception.addSuppressed(failures.get(i));
+            }
+            return exception;
+        }
+
+        @Override
+        public String toString() {
+            return "PublishResult[reached=" + reached + ", pending=" + pending + "]";
+        }
+    }
+}

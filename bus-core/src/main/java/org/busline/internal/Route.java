@@ -1,0 +1,64 @@
+package org.busline.internal;
+
+import java.util.Arrays;
+import org.busline.Topic;
+
+/**
+ * One topic's subscribers, as a copy-on-write array in subscription order.
+ *
+ * <p>Publishers read {@link #state} once per publish and use that snapshot throughout, so a concurrent subscribe or
+ * unsubscribe never disturbs a delivery in progress. Writers replace the state under the bus's registry lock.
+ */
+final class Route {
+    final DefaultMessageBus bus;
+    final Topic<?> topic;
+    volatile State state;
+
+    Route(DefaultMessageBus bus, Topic<?> topic, Subscriber[] subscribers, boolean intercepted) {
+        this.bus = bus;
+        this.topic = topic;
+        this.state = new State(subscribers, intercepted);
+    }
+
+    /** Called under the registry lock with a subscriber newer than all present. */
+    void add(Subscriber subscriber, boolean intercepted) {
+        Subscriber[] current = state.subscribers;
+        Subscriber[] next = Arrays.copyOf(current, current.length + 1);
+        next[current.length] = subscriber;
+        state = new State(next, intercepted);
+    }
+
+    /** Called under the registry lock. */
+    void remove(Subscriber subscriber, boolean intercepted) {
+        Subscriber[] current = state.subscribers;
+        Subscriber[] next = Arrays.stream(current).filter(s -> s != subscriber).toArray(Subscriber[]::new);
+        if (next.length != current.length) {
+            state = new State(next, intercepted);
+        }
+    }
+
+    /** An immutable snapshot of the subscribers and what delivering to them needs. */
+    static final class State {
+        final Subscriber[] subscribers;
+        /** Every subscriber is a synchronous payload handler and no interceptor runs: no envelope is needed. */
+        final boolean fast;
+        /** Some mailbox may refuse, so room must be reserved before delivering to anybody. */
+        final boolean reserving;
+        final boolean hasAsync;
+
+        State(Subscriber[] subscribers, boolean intercepted) {
+            this.subscribers = subscribers;
+            boolean needsEnvelope = intercepted;
+            boolean refusing = false;
+            boolean async = false;
+            for (Subscriber subscriber : subscribers) {
+                needsEnvelope |= subscriber.needsEnvelope();
+                async |= subscriber.mailbox != null;
+                refusing |= subscriber.mailbox != null && subscriber.mailbox.refuses();
+            }
+            this.fast = subscribers.length > 0 && !needsEnvelope;
+            this.reserving = refusing;
+            this.hasAsync = async;
+        }
+    }
+}

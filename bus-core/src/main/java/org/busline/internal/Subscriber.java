@@ -1,0 +1,75 @@
+package org.busline.internal;
+
+import org.busline.EnvelopeHandler;
+import org.busline.Envelope;
+import org.busline.MessageHandler;
+import org.busline.Subscription;
+
+/**
+ * One subscribed handler: what it selects, how it is called, and, when asynchronous, its mailbox.
+ *
+ * <p>Immutable but for {@link #active}. Routes hold subscribers in arrays sorted by {@link #sequence}, the order of
+ * subscription, which is the order of delivery.
+ */
+final class Subscriber implements Subscription {
+    final long sequence;
+    final String name;
+    final Selector selector;
+    /** Exactly one of the two handlers is set. */
+    final MessageHandler<Object> payloadHandler;
+    final EnvelopeHandler<Object> envelopeHandler;
+    final boolean propagateFailures;
+    /** Null for a synchronous subscriber. */
+    final Mailbox mailbox;
+    private final DefaultMessageBus bus;
+    private volatile boolean active = true;
+
+    @SuppressWarnings("unchecked")
+    Subscriber(DefaultMessageBus bus, long sequence, String name, Selector selector, Object handler,
+               boolean envelopes, boolean propagateFailures, Mailbox.Settings mailbox) {
+        this.bus = bus;
+        this.sequence = sequence;
+        this.name = name;
+        this.selector = selector;
+        this.payloadHandler = envelopes ? null : (MessageHandler<Object>) handler;
+        this.envelopeHandler = envelopes ? (EnvelopeHandler<Object>) handler : null;
+        this.propagateFailures = propagateFailures;
+        this.mailbox = mailbox == null ? null : new Mailbox(bus, this, mailbox);
+    }
+
+    /** True if delivery needs the message's envelope, which a synchronous payload handler does not. */
+    boolean needsEnvelope() {
+        return envelopeHandler != null || mailbox != null;
+    }
+
+    void invoke(Object payload, Envelope<?> envelope) throws Exception {
+        if (payloadHandler != null) {
+            payloadHandler.onMessage(payload);
+        } else {
+            envelopeHandler.onMessage(envelope);
+        }
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public boolean isActive() {
+        return active && !bus.isClosed();
+    }
+
+    @Override
+    public void close() {
+        if (active) {
+            active = false;
+            bus.unsubscribe(this);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Subscription[" + name + " on " + selector.describe() + (mailbox == null ? ", sync" : ", async") + "]";
+    }
+}
