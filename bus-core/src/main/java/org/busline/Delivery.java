@@ -29,7 +29,7 @@ public final class Delivery {
     public static final Duration DEFAULT_BLOCK_TIMEOUT = Duration.ofSeconds(10);
 
     private static final Delivery SYNC = new Delivery(false, null, DEFAULT_CAPACITY, OverflowPolicy.BLOCK,
-            DEFAULT_BLOCK_TIMEOUT, 1, null, false);
+            DEFAULT_BLOCK_TIMEOUT, 1, null, false, false);
 
     private final boolean async;
     private final Executor executor;
@@ -39,9 +39,10 @@ public final class Delivery {
     private final int concurrency;
     private final String name;
     private final boolean propagateFailures;
+    private final boolean isolated;
 
     private Delivery(boolean async, Executor executor, int capacity, OverflowPolicy overflow, Duration blockTimeout,
-                     int concurrency, String name, boolean propagateFailures) {
+                     int concurrency, String name, boolean propagateFailures, boolean isolated) {
         this.async = async;
         this.executor = executor;
         this.capacity = capacity;
@@ -50,6 +51,7 @@ public final class Delivery {
         this.concurrency = concurrency;
         this.name = name;
         this.propagateFailures = propagateFailures;
+        this.isolated = isolated;
     }
 
     /**
@@ -68,7 +70,7 @@ public final class Delivery {
      */
     public static Delivery async() {
         return new Delivery(true, null, DEFAULT_CAPACITY, OverflowPolicy.BLOCK, DEFAULT_BLOCK_TIMEOUT, 1, null,
-                false);
+                false, false);
     }
 
     /**
@@ -83,7 +85,7 @@ public final class Delivery {
     public static Delivery async(Executor executor) {
         Objects.requireNonNull(executor, "executor");
         return new Delivery(true, executor, DEFAULT_CAPACITY, OverflowPolicy.BLOCK, DEFAULT_BLOCK_TIMEOUT, 1, null,
-                false);
+                false, false);
     }
 
     /**
@@ -99,7 +101,8 @@ public final class Delivery {
         if (capacity <= 0) {
             throw new IllegalArgumentException("capacity must be positive, but was " + capacity);
         }
-        return new Delivery(async, executor, capacity, overflow, blockTimeout, concurrency, name, propagateFailures);
+        return new Delivery(async, executor, capacity, overflow, blockTimeout, concurrency, name, propagateFailures,
+                isolated);
     }
 
     /**
@@ -112,7 +115,8 @@ public final class Delivery {
     public Delivery overflow(OverflowPolicy overflow) {
         requireAsync("overflow");
         Objects.requireNonNull(overflow, "overflow");
-        return new Delivery(async, executor, capacity, overflow, blockTimeout, concurrency, name, propagateFailures);
+        return new Delivery(async, executor, capacity, overflow, blockTimeout, concurrency, name, propagateFailures,
+                isolated);
     }
 
     /**
@@ -130,7 +134,8 @@ public final class Delivery {
         if (blockTimeout.isNegative() || blockTimeout.isZero()) {
             throw new IllegalArgumentException("blockTimeout must be positive, but was " + blockTimeout);
         }
-        return new Delivery(async, executor, capacity, overflow, blockTimeout, concurrency, name, propagateFailures);
+        return new Delivery(async, executor, capacity, overflow, blockTimeout, concurrency, name, propagateFailures,
+                isolated);
     }
 
     /**
@@ -148,7 +153,8 @@ public final class Delivery {
         if (concurrency <= 0) {
             throw new IllegalArgumentException("concurrency must be positive, but was " + concurrency);
         }
-        return new Delivery(async, executor, capacity, overflow, blockTimeout, concurrency, name, propagateFailures);
+        return new Delivery(async, executor, capacity, overflow, blockTimeout, concurrency, name, propagateFailures,
+                isolated);
     }
 
     /**
@@ -163,7 +169,8 @@ public final class Delivery {
         if (name.isBlank()) {
             throw new IllegalArgumentException("name must not be blank, but was '" + name + "'");
         }
-        return new Delivery(async, executor, capacity, overflow, blockTimeout, concurrency, name, propagateFailures);
+        return new Delivery(async, executor, capacity, overflow, blockTimeout, concurrency, name, propagateFailures,
+                isolated);
     }
 
     /**
@@ -179,7 +186,24 @@ public final class Delivery {
             throw new IllegalStateException("propagateFailures() applies to synchronous delivery only; "
                     + "an asynchronous publisher can await PublishResult.completion() instead");
         }
-        return new Delivery(async, executor, capacity, overflow, blockTimeout, concurrency, name, true);
+        return new Delivery(async, executor, capacity, overflow, blockTimeout, concurrency, name, true, isolated);
+    }
+
+    /**
+     * Makes the subscription receive a deep copy of each message instead of the publisher's object, so that modules
+     * cannot share mutable state by accident: what the handler does to its copy changes nothing for the publisher or
+     * the other subscribers, and what the publisher does to its object after publishing changes nothing for the
+     * handler. The copy is the message encoded and decoded by its topic's serializer
+     * ({@link MessageBus.Builder#serializer}), with the same id and metadata. A synchronous subscription gets its
+     * copy when its handler is called, an asynchronous one when the message enters its mailbox; both on the
+     * publisher's thread. A message that cannot make the trip is a failure of this subscription, reported to the
+     * error handler like a handler's.
+     *
+     * @return the refined delivery
+     */
+    public Delivery isolated() {
+        return new Delivery(async, executor, capacity, overflow, blockTimeout, concurrency, name, propagateFailures,
+                true);
     }
 
     /**
@@ -254,14 +278,24 @@ public final class Delivery {
         return propagateFailures;
     }
 
+    /**
+     * Tells whether the subscription receives copies.
+     *
+     * @return true if {@link #isolated()} was set
+     */
+    public boolean isIsolated() {
+        return isolated;
+    }
+
     @Override
     public String toString() {
         if (!async) {
-            return "Delivery[sync" + (propagateFailures ? ", propagateFailures" : "") + "]";
+            return "Delivery[sync" + (propagateFailures ? ", propagateFailures" : "") + (isolated ? ", isolated" : "")
+                    + "]";
         }
         return "Delivery[async, executor=" + (executor == null ? "default" : executor) + ", capacity=" + capacity
                 + ", overflow=" + overflow + ", blockTimeout=" + blockTimeout + ", concurrency=" + concurrency
-                + (name == null ? "" : ", name=" + name) + "]";
+                + (name == null ? "" : ", name=" + name) + (isolated ? ", isolated" : "") + "]";
     }
 
     private void requireAsync(String option) {

@@ -17,9 +17,11 @@ import org.busline.spi.Interceptor;
  * @param errorHandler       null for the default, which logs at ERROR
  * @param deadMessageHandler null for the default, which logs at DEBUG
  * @param droppedHandler     null for the default, which logs at WARN
+ * @param serialization      the serializers of isolated delivery
  */
 public record BusConfig(String name, Clock clock, Executor executor, Duration drainTimeout,
                         List<Interceptor> interceptors, Consumer<? super DeliveryFailure> errorHandler,
                         Consumer<? super DeadMessage> deadMessageHandler,
-                        Consumer<? super DroppedMessage> droppedHandler) {
+                        Consumer<? super DroppedMessage> droppedHandler,
+                        Serialization serialization) {
 }

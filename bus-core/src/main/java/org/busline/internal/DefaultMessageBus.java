@@ -221,7 +221,19 @@ public final class DefaultMessageBus implements MessageBus {
         try {
             for (Subscriber subscriber : targets) {
                 if (subscriber.mailbox != null) {
-                    if (subscriber.mailbox.put(envelope, tracker)) {
+                    Envelope<?> message;
+                    try {
+                        message = subscriber.forMailbox(envelope);
+                    } catch (RuntimeException copyFailure) {
+                        // Isolated delivery could not copy the message: this subscriber's failure, as a handler's.
+                        if (subscriber.mailbox.refuses()) {
+                            subscriber.mailbox.release();
+                        }
+                        reached++;
+                        failures = failed(subscriber, envelope, copyFailure, failures);
+                        continue;
+                    }
+                    if (subscriber.mailbox.put(message, tracker)) {
                         reached++;
                     }
                 } else if (nested) {
@@ -623,7 +635,8 @@ public final class DefaultMessageBus implements MessageBus {
                             delivery.concurrency())
                     : null;
             Subscriber subscriber = new Subscriber(this, number, subscriberName, selector, handler, envelopes,
-                    delivery.propagatesFailures(), settings);
+                    delivery.propagatesFailures(), settings,
+                    config.serialization().isolation(selector, delivery.isIsolated(), subscriberName));
             Subscriber[] next = Arrays.copyOf(subscribers, subscribers.length + 1);
             next[subscribers.length] = subscriber;
             subscribers = next;
