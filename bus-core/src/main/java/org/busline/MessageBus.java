@@ -10,6 +10,7 @@ import java.util.function.Consumer;
 import org.busline.internal.BusConfig;
 import org.busline.internal.DefaultMessageBus;
 import org.busline.spi.Interceptor;
+import org.busline.spi.Scheduler;
 
 /**
  * An in-process message bus: typed publish/subscribe between the modules of one application.
@@ -233,6 +234,7 @@ public interface MessageBus extends AutoCloseable {
     final class Builder {
         private String name = "busline";
         private Clock clock = Clock.systemUTC();
+        private Scheduler scheduler;
         private Executor executor;
         private Duration drainTimeout = Duration.ofSeconds(10);
         private final List<Interceptor> interceptors = new ArrayList<>();
@@ -260,7 +262,7 @@ public interface MessageBus extends AutoCloseable {
         }
 
         /**
-         * Sets the clock of envelope timestamps (and, later, of timeouts and retries), so tests can control time.
+         * Sets the clock of envelope timestamps. Durations (timeouts, back-off) use the {@link #scheduler}.
          * Default: {@link Clock#systemUTC()}.
          *
          * @param clock the clock; not null
@@ -268,6 +270,18 @@ public interface MessageBus extends AutoCloseable {
          */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Sets the source of monotonic time and timers for deadlines, timeouts, back-off and circuit breakers, so
+         * tests can drive time by hand. Default: {@link Scheduler#system()}, made on first use.
+         *
+         * @param scheduler the scheduler; not null
+         * @return this builder
+         */
+        public Builder scheduler(Scheduler scheduler) {
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
             return this;
         }
 
@@ -354,7 +368,7 @@ public interface MessageBus extends AutoCloseable {
          * @return the bus, open
          */
         public MessageBus build() {
-            return new DefaultMessageBus(new BusConfig(name, clock, executor, drainTimeout, List.copyOf(interceptors),
+            return new DefaultMessageBus(new BusConfig(name, clock, scheduler, executor, drainTimeout, List.copyOf(interceptors),
                     errorHandler, deadMessageHandler, droppedHandler));
         }
     }

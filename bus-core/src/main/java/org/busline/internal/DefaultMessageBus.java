@@ -32,6 +32,7 @@ import org.busline.Subscription;
 import org.busline.Topic;
 import org.busline.TypeRef;
 import org.busline.spi.Interceptor;
+import org.busline.spi.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,6 +84,8 @@ public final class DefaultMessageBus implements MessageBus {
     private final List<Mailbox> mailboxes = new ArrayList<>();
     /** Guarded by {@link #lock}. */
     private long sequence;
+    /** Guarded by {@link #lock}: the scheduler, made on first use unless configured. */
+    private Scheduler scheduler;
     /** Guarded by {@link #lock}: the executor this bus made and must shut down, made on first use. */
     private ExecutorService ownExecutor;
     private volatile boolean closed;
@@ -645,6 +648,16 @@ public final class DefaultMessageBus implements MessageBus {
             for (Route route : routes.values()) {
                 route.remove(subscriber, interceptors.length > 0);
             }
+        }
+    }
+
+    /** The bus's time and timers: the configured scheduler, or a system one made on first use. */
+    Scheduler scheduler() {
+        synchronized (lock) {
+            if (scheduler == null) {
+                scheduler = config.scheduler() != null ? config.scheduler() : Scheduler.system();
+            }
+            return scheduler;
         }
     }
 
