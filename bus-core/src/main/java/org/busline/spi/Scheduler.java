@@ -47,8 +47,8 @@ public interface Scheduler {
 
     /**
      * Returns a scheduler on {@link System#nanoTime()} and one daemon timer thread that drops cancelled tasks at
-     * once. The thread lives as long as the returned scheduler is reachable; it never runs user code but the
-     * scheduled tasks.
+     * once. The thread ends after a second without timers and comes back when one is scheduled, so an idle or
+     * forgotten scheduler holds no thread.
      *
      * @return a new system scheduler
      */
@@ -60,6 +60,8 @@ public interface Scheduler {
             return thread;
         });
         timer.setRemoveOnCancelPolicy(true);
+        timer.setKeepAliveTime(1, TimeUnit.SECONDS);
+        timer.allowCoreThreadTimeOut(true);
         return new Scheduler() {
             @Override
             public long nanoTime() {
