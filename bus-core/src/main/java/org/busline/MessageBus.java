@@ -33,7 +33,9 @@ import org.busline.spi.Scheduler;
  *
  * <p><b>Failures.</b> A handler that throws never stops delivery to the others: the failure goes to the error
  * handler ({@link Builder#onError}) with the message and the subscription's name. An {@link Error} is reported the
- * same way and then rethrown on the thread that ran the handler; an interrupt is restored.
+ * same way and then rethrown on the thread that ran the handler; an interrupt is restored. A delivery that ends
+ * unhandled (failed for the last time, rejected, or dropped) is also published as a {@link DeadLetter}; per
+ * subscription, {@link Delivery} adds retries, timeouts, a circuit breaker, a bulkhead and de-duplication.
  *
  * <p><b>Threads.</b> Every method is thread-safe. Subscribing and unsubscribing while other threads publish is safe:
  * a publish sees the subscriptions as they were when it started routing.
@@ -327,8 +329,8 @@ public interface MessageBus extends AutoCloseable {
 
         /**
          * Sets the handler of subscribers' failures. It runs on the thread that ran the failing handler, and must
-         * not throw (what it throws is logged and ignored). Default: log at ERROR with the topic, message id and
-         * subscription.
+         * not throw (what it throws is logged and ignored). With a {@link RetryPolicy}, it receives only the failure
+         * of a message's last attempt. Default: log at ERROR with the topic, message id and subscription.
          *
          * @param errorHandler the handler; not null
          * @return this builder

@@ -21,12 +21,20 @@ final class Subscriber implements Subscription {
     final boolean propagateFailures;
     /** Null for a synchronous subscriber. */
     final Mailbox mailbox;
+    /** The resilience policies and their state; null if the subscription uses none. */
+    final Guard guard;
     private final DefaultMessageBus bus;
     private volatile boolean active = true;
 
-    @SuppressWarnings("unchecked")
     Subscriber(DefaultMessageBus bus, long sequence, String name, Selector selector, Object handler,
                boolean envelopes, boolean propagateFailures, Mailbox.Settings mailbox) {
+        this(bus, sequence, name, selector, handler, envelopes, propagateFailures, mailbox, null);
+    }
+
+    @SuppressWarnings("unchecked")
+    Subscriber(DefaultMessageBus bus, long sequence, String name, Selector selector, Object handler,
+               boolean envelopes, boolean propagateFailures, Mailbox.Settings mailbox, Guard guard) {
+        this.guard = guard;
         this.bus = bus;
         this.sequence = sequence;
         this.name = name;
@@ -37,9 +45,12 @@ final class Subscriber implements Subscription {
         this.mailbox = mailbox == null ? null : new Mailbox(bus, this, mailbox);
     }
 
-    /** True if delivery needs the message's envelope, which a synchronous payload handler does not. */
+    /**
+     * True if delivery needs the message's envelope, which a synchronous payload handler does not unless it is
+     * guarded (its id, its dead letters).
+     */
     boolean needsEnvelope() {
-        return envelopeHandler != null || mailbox != null;
+        return envelopeHandler != null || mailbox != null || guard != null;
     }
 
     void invoke(Object payload, Envelope<?> envelope) throws Exception {
