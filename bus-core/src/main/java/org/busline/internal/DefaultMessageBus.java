@@ -638,6 +638,7 @@ public final class DefaultMessageBus implements MessageBus {
                 }
             }
             if (subscriber.mailbox != null) {
+                mailboxes.removeIf(Mailbox::isRetired);
                 mailboxes.add(subscriber.mailbox);
             }
             return subscriber;

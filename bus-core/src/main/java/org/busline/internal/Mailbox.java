@@ -130,6 +130,11 @@ final class Mailbox {
         return size.get() == 0 && drainers.get() == 0;
     }
 
+    /** True once the subscription was closed and everything it accepted is handled: close() need not wait. */
+    boolean isRetired() {
+        return !owner.isActive() && isIdle();
+    }
+
     /**
      * Stops handling messages: drain tasks report the rest as dropped. If none is running, reports them here.
      */
