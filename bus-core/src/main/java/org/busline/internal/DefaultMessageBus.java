@@ -179,12 +179,14 @@ public final class DefaultMessageBus implements MessageBus {
         context.envelope = null;
         context.dispatching = true;
         List<Throwable> failures = null;
+        Envelope<?> failedMessage = null;
         try {
             for (Subscriber subscriber : targets) {
                 try {
                     subscriber.payloadHandler.onMessage(payload);
                 } catch (Throwable failure) {
-                    failures = failed(subscriber, context.envelope(this), failure, failures);
+                    failedMessage = context.envelope(this);
+                    failures = failed(subscriber, failedMessage, failure, failures);
                 }
             }
             runQueued(context);
@@ -195,7 +197,8 @@ public final class DefaultMessageBus implements MessageBus {
             context.envelope = savedEnvelope;
             context.parent = savedParent;
         }
-        return failures == null ? Results.done(targets.length) : finish(targets, targets.length, failures, null);
+        return failures == null ? Results.done(targets.length)
+                : finish(targets.length, failures, failedMessage);
     }
 
     private PublishResult publishEnvelope(Route route, Envelope<?> envelope, DispatchContext context) {
@@ -273,10 +276,10 @@ public final class DefaultMessageBus implements MessageBus {
                 }
             }
             tracker.handedOver(reached);
-            throwPropagated(targets, failures, envelope);
+            throwPropagated(failures, envelope);
             return tracker;
         }
-        return failures == null ? Results.done(reached) : finish(targets, reached, failures, envelope);
+        return failures == null ? Results.done(reached) : finish(reached, failures, envelope);
     }
 
     /** Delivers a message published from inside a synchronous handler, once the current delivery is done. */
@@ -563,16 +566,16 @@ public final class DefaultMessageBus implements MessageBus {
         }
     }
 
-    private PublishResult finish(Subscriber[] targets, int reached, List<Throwable> failures, Envelope<?> envelope) {
-        throwPropagated(targets, failures, envelope);
+    private PublishResult finish(int reached, List<Throwable> failures, Envelope<?> envelope) {
+        throwPropagated(failures, envelope);
         List<Throwable> causes = new ArrayList<>(failures.size());
         for (Throwable failure : failures) {
             causes.add(failure instanceof Propagated ? failure.getCause() : failure);
         }
-        return Results.failed(reached, causes, envelope == null ? "a message" : describe(envelope));
+        return Results.failed(reached, causes, describe(envelope));
     }
 
-    private void throwPropagated(Subscriber[] targets, List<Throwable> failures, Envelope<?> envelope) {
+    private void throwPropagated(List<Throwable> failures, Envelope<?> envelope) {
         if (failures == null) {
             return;
         }
@@ -580,8 +583,7 @@ public final class DefaultMessageBus implements MessageBus {
         for (Throwable failure : failures) {
             if (failure instanceof Propagated) {
                 if (propagated == null) {
-                    propagated = new DeliveryException("Bus '" + name + "': "
-                            + (envelope == null ? "a message" : describe(envelope)) + " failed in "
+                    propagated = new DeliveryException("Bus '" + name + "': " + describe(envelope) + " failed in "
                             + failure.getMessage(), failure.getCause());
                 } else {
                     propagated.addSuppressed(failure.getCause());
@@ -805,6 +807,7 @@ public final class DefaultMessageBus implements MessageBus {
                 }
             }
             if (subscriber.mailbox != null) {
+                mailboxes.removeIf(Mailbox::isRetired);
                 mailboxes.add(subscriber.mailbox);
             }
             return subscriber;

@@ -178,6 +178,11 @@ final class Mailbox {
         return size.get() == 0 && drainers.get() == 0;
     }
 
+    /** True once the subscription was closed and everything it accepted is handled: close() need not wait. */
+    boolean isRetired() {
+        return !owner.isActive() && isIdle();
+    }
+
     /**
      * Stops handling messages: drain tasks report the rest as dropped, and so are waiting retries, here. If no drain
      * task is running, reports the waiting messages here too.
