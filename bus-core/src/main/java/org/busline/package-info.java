@@ -21,6 +21,9 @@
  *       ordered or concurrent.</li>
  *   <li>{@link org.busline.PublishResult}, {@link org.busline.DeliveryFailure}, {@link org.busline.DeadMessage},
  *       {@link org.busline.DroppedMessage}: what happened to a message, so nothing is lost without a report.</li>
+ *   <li>{@link org.busline.RetryPolicy}, {@link org.busline.CircuitBreakerPolicy} and {@link org.busline.DeadLetter}:
+ *       per-subscription resilience (with {@code Delivery}'s timeout, bulkhead and idempotency); every delivery ends
+ *       handled or dead-lettered.</li>
  * </ul>
  * Integrations implement the interfaces of {@code org.busline.spi}.
  */
