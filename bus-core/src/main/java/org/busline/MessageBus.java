@@ -15,6 +15,7 @@ import org.busline.internal.BusConfig;
 import org.busline.internal.DefaultMessageBus;
 import org.busline.internal.Serialization;
 import org.busline.spi.Interceptor;
+import org.busline.spi.Scheduler;
 import org.busline.spi.Serializer;
 import org.busline.spi.SerializerProvider;
 import org.busline.spi.TypeRegistry;
@@ -40,7 +41,9 @@ import org.busline.spi.TypeRegistry;
  *
  * <p><b>Failures.</b> A handler that throws never stops delivery to the others: the failure goes to the error
  * handler ({@link Builder#onError}) with the message and the subscription's name. An {@link Error} is reported the
- * same way and then rethrown on the thread that ran the handler; an interrupt is restored.
+ * same way and then rethrown on the thread that ran the handler; an interrupt is restored. A delivery that ends
+ * unhandled (failed for the last time, rejected, or dropped) is also published as a {@link DeadLetter}; per
+ * subscription, {@link Delivery} adds retries, timeouts, a circuit breaker, a bulkhead and de-duplication.
  *
  * <p><b>Threads.</b> Every method is thread-safe. Subscribing and unsubscribing while other threads publish is safe:
  * a publish sees the subscriptions as they were when it started routing.
@@ -241,6 +244,7 @@ public interface MessageBus extends AutoCloseable {
     final class Builder {
         private String name = "busline";
         private Clock clock = Clock.systemUTC();
+        private Scheduler scheduler;
         private Executor executor;
         private Duration drainTimeout = Duration.ofSeconds(10);
         private final List<Interceptor> interceptors = new ArrayList<>();
@@ -272,7 +276,7 @@ public interface MessageBus extends AutoCloseable {
         }
 
         /**
-         * Sets the clock of envelope timestamps (and, later, of timeouts and retries), so tests can control time.
+         * Sets the clock of envelope timestamps. Durations (timeouts, back-off) use the {@link #scheduler}.
          * Default: {@link Clock#systemUTC()}.
          *
          * @param clock the clock; not null
@@ -280,6 +284,18 @@ public interface MessageBus extends AutoCloseable {
          */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Sets the source of monotonic time and timers for deadlines, timeouts, back-off and circuit breakers, so
+         * tests can drive time by hand. Default: {@link Scheduler#system()}, made on first use.
+         *
+         * @param scheduler the scheduler; not null
+         * @return this builder
+         */
+        public Builder scheduler(Scheduler scheduler) {
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
             return this;
         }
 
@@ -325,8 +341,8 @@ public interface MessageBus extends AutoCloseable {
 
         /**
          * Sets the handler of subscribers' failures. It runs on the thread that ran the failing handler, and must
-         * not throw (what it throws is logged and ignored). Default: log at ERROR with the topic, message id and
-         * subscription.
+         * not throw (what it throws is logged and ignored). With a {@link RetryPolicy}, it receives only the failure
+         * of a message's last attempt. Default: log at ERROR with the topic, message id and subscription.
          *
          * @param errorHandler the handler; not null
          * @return this builder
@@ -419,7 +435,7 @@ public interface MessageBus extends AutoCloseable {
          * @return the bus, open
          */
         public MessageBus build() {
-            return new DefaultMessageBus(new BusConfig(name, clock, executor, drainTimeout, List.copyOf(interceptors),
+            return new DefaultMessageBus(new BusConfig(name, clock, scheduler, executor, drainTimeout, List.copyOf(interceptors),
                     errorHandler, deadMessageHandler, droppedHandler,
                     new Serialization(serializer, topicSerializers, types, isolatedTopics)));
         }

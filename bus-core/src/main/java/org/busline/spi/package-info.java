@@ -1,8 +1,9 @@
 /**
- * The service provider interface: what integrations implement to extend a bus.
+ * The service-provider interfaces that integrations implement.
  *
  * <ul>
- *   <li>{@link org.busline.spi.Interceptor} observes and shapes messages around publish and delivery.</li>
+ *   <li>{@link org.busline.spi.Interceptor} works around publish and delivery (logging, tracing, metrics, MDC).</li>
+ *   <li>{@link org.busline.spi.Scheduler} gives time and timers.</li>
  *   <li>{@link org.busline.spi.Serializer} turns envelopes into bytes and back, for isolated delivery, stores and
  *       bridges; {@link org.busline.spi.SerializerProvider} lets {@link java.util.ServiceLoader} find one, as it finds
  *       {@code bus-jackson}'s. Every failure of a serializer is a {@link org.busline.spi.SerializationException}.</li>

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -15,6 +16,7 @@ import org.busline.Envelope;
 import org.busline.MessageBus;
 import org.busline.OverflowPolicy;
 import org.busline.PublishResult;
+import org.busline.RetryPolicy;
 import org.busline.Subscribe;
 import org.busline.Topic;
 import org.busline.spi.SerializationException;
@@ -75,6 +77,30 @@ class IsolatedDeliveryTest {
             assertThat(result.completion()).succeedsWithin(1, TimeUnit.SECONDS);
             assertThat(seen).containsExactly(List.of("apple"));
             assertThat(published.items).containsExactly("apple", "changed after publish");
+        }
+    }
+
+    @Test
+    void everyRetryOfAnIsolatedSubscriberSeesTheMessageAsPublished() {
+        ManualExecutor executor = new ManualExecutor();
+        ManualScheduler scheduler = new ManualScheduler();
+        List<List<String>> attempts = new CopyOnWriteArrayList<>();
+        try (MessageBus bus = bus().serializer(serializer).scheduler(scheduler).build()) {
+            bus.subscribe(BASKETS, basket -> {
+                attempts.add(List.copyOf(basket.items));
+                basket.items.add("half-done");
+                if (attempts.size() == 1) {
+                    throw new IllegalStateException("flaky");
+                }
+            }, Delivery.async(executor).retry(RetryPolicy.of(2)).isolated());
+
+            PublishResult result = bus.publish(BASKETS, new Basket(List.of("apple")));
+            executor.runAll();
+            scheduler.advance(Duration.ofMinutes(1));
+            executor.runAll();
+
+            assertThat(result.completion()).succeedsWithin(1, TimeUnit.SECONDS);
+            assertThat(attempts).containsExactly(List.of("apple"), List.of("apple"));
         }
     }
 

@@ -1,27 +1,35 @@
 package org.busline.tests;
 
 import java.util.ArrayDeque;
-import java.util.Queue;
 import java.util.concurrent.Executor;
 
-/** An executor that runs its tasks only when told, on the test's thread. */
+/** An executor that runs nothing until a test calls {@link #runAll()}, which runs tasks on the calling thread. */
 final class ManualExecutor implements Executor {
-    private final Queue<Runnable> tasks = new ArrayDeque<>();
+    private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
 
     @Override
     public synchronized void execute(Runnable task) {
         tasks.add(task);
     }
 
-    /** Runs every task, including those the tasks submit. */
-    void runAll() {
-        Runnable task;
-        while ((task = next()) != null) {
-            task.run();
+    /** Runs tasks, also those they submit, until none is left; returns how many ran. */
+    int runAll() {
+        int ran = 0;
+        for (;;) {
+            Runnable next;
+            synchronized (this) {
+                next = tasks.poll();
+            }
+            if (next == null) {
+                return ran;
+            }
+            next.run();
+            ran++;
         }
     }
 
-    private synchronized Runnable next() {
-        return tasks.poll();
+    /** How many tasks wait. */
+    synchronized int queued() {
+        return tasks.size();
     }
 }
