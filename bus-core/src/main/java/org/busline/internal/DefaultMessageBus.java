@@ -220,7 +220,7 @@ public final class DefaultMessageBus implements MessageBus {
             reserveRoom(targets, envelope);
         }
         boolean nested = context.dispatching;
-        Results.Tracker tracker = state.hasAsync || nested ? new Results.Tracker(describe(envelope)) : null;
+        Results.Tracker tracker = state.hasAsync || nested ? new Results.Tracker(envelope) : null;
         int reached = 0;
         List<Throwable> failures = null;
         List<Subscriber> deferred = null;

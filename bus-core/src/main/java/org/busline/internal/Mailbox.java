@@ -57,7 +57,24 @@ final class Mailbox {
     }
 
     /** A queued message and the tracker of its publish (null when nobody tracks it). */
-    record Entry(Envelope<?> envelope, Results.Tracker tracker) {
+    static final class Entry {
+        private final Envelope<?> envelope;
+        private final Results.Tracker tracker;
+        /** The link of {@link MpscLinkedQueue}, which queues entries without a node of its own. */
+        Entry next;
+
+        Entry(Envelope<?> envelope, Results.Tracker tracker) {
+            this.envelope = envelope;
+            this.tracker = tracker;
+        }
+
+        Envelope<?> envelope() {
+            return envelope;
+        }
+
+        Results.Tracker tracker() {
+            return tracker;
+        }
     }
 
     private final DefaultMessageBus bus;
@@ -109,7 +126,7 @@ final class Mailbox {
         this.owner = owner;
         this.settings = settings;
         this.queue = settings.concurrency() == 1 && settings.overflow() != OverflowPolicy.DROP_OLDEST
-                ? new MpscLinkedQueue<>() : MessageQueue.multiConsumer();
+                ? new MpscLinkedQueue() : MessageQueue.multiConsumer();
     }
 
     /** True if this mailbox may refuse a publish, so the bus must reserve room before delivering. */

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.busline.DeliveryException;
+import org.busline.Envelope;
 import org.busline.PublishResult;
 
 /** The {@link PublishResult}s: shared constants for finished synchronous publishes, trackers for the rest. */
@@ -78,15 +79,15 @@ final class Results {
             }
         }
 
-        private final String what;
+        private final Envelope<?> message;
         private volatile int pending = 1;
         private volatile CompletableFuture<Void> future;
         private List<Throwable> failures;
         private int reached;
 
-        /** @param what the message, as failures will describe it */
-        Tracker(String what) {
-            this.what = what;
+        /** @param message the message tracked, described only if a delivery fails */
+        Tracker(Envelope<?> message) {
+            this.message = message;
         }
 
         void add() {
@@ -146,7 +147,8 @@ final class Results {
             if (snapshot == null) {
                 target.complete(null);
             } else {
-                target.completeExceptionally(exception(snapshot, what));
+                target.completeExceptionally(exception(snapshot, "message " + message.id() + " on topic '"
+                        + message.topic().name() + "'"));
             }
         }
 
