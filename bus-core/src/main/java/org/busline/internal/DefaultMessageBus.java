@@ -220,7 +220,8 @@ public final class DefaultMessageBus implements MessageBus {
             reserveRoom(targets, envelope);
         }
         boolean nested = context.dispatching;
-        Results.Tracker tracker = state.hasAsync || nested ? new Results.Tracker(envelope) : null;
+        Results.Tracker tracker = state.hasAsync || nested
+                ? new Results.Tracker(envelope, targets.length > 1) : null;
         int reached = 0;
         List<Throwable> failures = null;
         List<Subscriber> deferred = null;
