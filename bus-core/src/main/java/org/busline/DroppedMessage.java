@@ -5,7 +5,8 @@ import java.util.Objects;
 /**
  * A message that an asynchronous subscription did not handle: dropped by its overflow policy, or still in its
  * mailbox when the bus closed and its drain deadline passed, or refused by its executor. It goes to the dropped-message handler
- * ({@link MessageBus.Builder#onDropped}, which by default logs it at WARN).
+ * ({@link MessageBus.Builder#onDropped}, which by default logs it at WARN), and is then published as a
+ * {@link DeadLetter} with the reason of the same name.
  *
  * @param envelope   the message; not null
  * @param subscriber the name of the subscription that did not handle it; not null

@@ -9,17 +9,21 @@ import org.busline.DeadMessage;
 import org.busline.DeliveryFailure;
 import org.busline.DroppedMessage;
 import org.busline.spi.Interceptor;
+import org.busline.spi.Scheduler;
 
 /**
  * Everything {@code MessageBus.Builder} collected, checked, as the implementation receives it.
  *
+ * @param scheduler          the scheduler, or null for a system scheduler made on first use
  * @param executor           the default executor, or null for one the bus makes and owns
  * @param errorHandler       null for the default, which logs at ERROR
  * @param deadMessageHandler null for the default, which logs at DEBUG
  * @param droppedHandler     null for the default, which logs at WARN
+ * @param serialization      the serializers of isolated delivery
  */
-public record BusConfig(String name, Clock clock, Executor executor, Duration drainTimeout,
+public record BusConfig(String name, Clock clock, Scheduler scheduler, Executor executor, Duration drainTimeout,
                         List<Interceptor> interceptors, Consumer<? super DeliveryFailure> errorHandler,
                         Consumer<? super DeadMessage> deadMessageHandler,
-                        Consumer<? super DroppedMessage> droppedHandler) {
+                        Consumer<? super DroppedMessage> droppedHandler,
+                        Serialization serialization) {
 }
