@@ -2,8 +2,14 @@ package org.busline.benchmarks;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.busline.Envelope;
+import org.busline.Topic;
+import org.busline.jackson.JacksonSerializer;
+import org.busline.spi.TypeRegistry;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -18,8 +24,13 @@ import org.openjdk.jmh.annotations.State;
  * <ul>
  *   <li>{@code direct}: a plain {@code ObjectMapper} writes the payload alone ({@link OrderPlaced}) to bytes and
  *       reads it back: the floor, with no envelope.</li>
+ *   <li>{@code busline}: {@code JacksonSerializer.encode} of a published envelope of that payload (id, named topic,
+ *       logical type and version, timestamp, correlation and causation ids, two headers), then
+ *       {@code decode(bytes)}, which finds the payload's type from the logical type in the registry, as a consumer
+ *       that does not know the topic in advance does.</li>
  * </ul>
- * The decoded object is returned to JMH.
+ * Guava, greenrobot, MBassador, Vert.x's local bus, the Disruptor and {@code ArrayBlockingQueue} pass objects by
+ * reference and have no envelope serializer: no method. The decoded object is returned to JMH.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -61,6 +72,29 @@ public class SerializationBenchmark {
         }
     }
 
+    /** The JSON serializer of envelopes and a published envelope of the payload. */
+    @State(Scope.Thread)
+    public static class BuslineState {
+        static final Topic<OrderPlaced> ORDERS = Topic.of("orders.placed", OrderPlaced.class);
+        JacksonSerializer serializer;
+        Envelope<OrderPlaced> envelope;
+
+        @Setup
+        public void setUp(Payloads payloads) {
+            serializer = JacksonSerializer.create(TypeRegistry.builder()
+                    .register(ORDERS, "shop.order-placed", 1).build());
+            envelope = Envelope.restore("0194c1d2-7f3a-7b21-9c55-3d1e2f4a5b6c", ORDERS, payloads.order,
+                    Instant.ofEpochMilli(1_718_100_000_123L), "0194c1d2-6e29-7a10-8b44-2c0d1e3f4a5b",
+                    "0194c1d2-6e29-7a10-8b44-2c0d1e3f4a5b",
+                    Map.of("tenant", "acme", "traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"));
+            Envelope<?> back = serializer.decode(serializer.encode(envelope));
+            if (!back.payload().equals(payloads.order) || !back.id().equals(envelope.id())
+                    || !back.headers().equals(envelope.headers())) {
+                throw new IllegalStateException("busline: the round trip changed the envelope: " + back);
+            }
+        }
+    }
+
     /**
      * The floor: the payload alone through a plain {@code ObjectMapper}.
      *
@@ -73,5 +107,17 @@ public class SerializationBenchmark {
     public OrderPlaced direct(DirectState s, Payloads p) throws IOException {
         byte[] bytes = s.mapper.writeValueAsBytes(p.order);
         return s.mapper.readValue(bytes, OrderPlaced.class);
+    }
+
+    /**
+     * Busline: the envelope through {@code JacksonSerializer}.
+     *
+     * @param s the serializer and the envelope
+     * @return the decoded envelope
+     */
+    @Benchmark
+    public Envelope<?> busline(BuslineState s) {
+        byte[] bytes = s.serializer.encode(s.envelope);
+        return s.serializer.decode(bytes);
     }
 }

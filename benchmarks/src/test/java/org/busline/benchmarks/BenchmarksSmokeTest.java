@@ -34,7 +34,7 @@ class BenchmarksSmokeTest {
             "AsyncMultiProducerBenchmark",
             List.of("busline", "guava", "greenrobot", "mbassador", "vertx", "disruptor", "abq"),
             "RequestReplyBenchmark", List.of("direct", "vertx"),
-            "SerializationBenchmark", List.of("direct"));
+            "SerializationBenchmark", List.of("direct", "busline"));
 
     @Test
     @Timeout(value = 3, unit = TimeUnit.MINUTES)

@@ -193,8 +193,8 @@ public final class Report {
                 .append(Runtime.getRuntime().availableProcessors()).append(" · JMH ")
                 .append(first.path("jmhVersion").asText()).append(": ")
                 .append(first.path("forks").asInt()).append(" fork(s), ")
-                .append(first.path("warmupIterations").asInt()).append(" × ")
-                .append(first.path("warmupTime").asText()).append(" warm-up, ")
+                .append(first.path("warmupIterations").asInt() == 0 ? "no" : first.path("warmupIterations").asInt()
+                        + " × " + first.path("warmupTime").asText()).append(" warm-up, ")
                 .append(first.path("measurementIterations").asInt()).append(" × ")
                 .append(first.path("measurementTime").asText()).append(" measurement, `-prof gc`.\n");
         return md.toString();
@@ -259,9 +259,14 @@ public final class Report {
         if (result.unit().equals("ops/s")) {
             double scale = result.score() >= 1e6 ? 1e6 : 1e3;
             String prefix = scale == 1e6 ? "M" : "k";
-            return fixed(result.score() / scale) + " ± " + fixed(result.error() / scale) + " " + prefix + " ops/s";
+            return fixed(result.score() / scale) + error(result.error() / scale) + " " + prefix + " ops/s";
         }
-        return fixed(result.score()) + " ± " + fixed(result.error()) + " " + result.unit();
+        return fixed(result.score()) + error(result.error()) + " " + result.unit();
+    }
+
+    /** The error, unless JMH had too few iterations to give one. */
+    private static String error(double error) {
+        return Double.isNaN(error) ? "" : " ± " + fixed(error);
     }
 
     static String bytes(double bytes) {
