@@ -10,4 +10,6 @@ module org.busline {
 
     exports org.busline;
     exports org.busline.spi;
+
+    uses org.busline.spi.SerializerProvider;
 }

@@ -3,6 +3,7 @@ package org.busline;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 
 /**
  * How a subscription receives its messages: synchronously on the publisher's thread, or asynchronously through a
@@ -21,6 +22,14 @@ import java.util.concurrent.Executor;
  * the handler. With the default {@linkplain #concurrency(int) concurrency} of 1, the handler sees one message at a
  * time, in the order each publisher thread published them; different subscriptions run in parallel. A mailbox holds
  * at most {@link #capacity(int)} messages; what happens beyond is the {@link OverflowPolicy}.
+ *
+ * <p><b>Resilience.</b> Per subscription, and opt-in: {@link #retry(RetryPolicy)} and {@link #timeout(Duration)}
+ * (asynchronous only), {@link #circuitBreaker(CircuitBreakerPolicy)}, a bulkhead ({@link #concurrency(int)}) and
+ * {@link #idempotent(int)}. For each message a subscription receives, its delivery ends exactly once: handled, or
+ * given up and published as a {@link DeadLetter}. They apply in this order: a duplicate is skipped; a synchronous
+ * call beyond the bulkhead is rejected; an open breaker rejects; then the handler is called, with a deadline if
+ * there is a timeout, and retried on failure as the retry policy says. Rejections and final failures become dead
+ * letters.
  */
 public final class Delivery {
     /** The default mailbox capacity of an asynchronous subscription. */
@@ -28,8 +37,10 @@ public final class Delivery {
     /** The default time a publisher waits for room under {@link OverflowPolicy#BLOCK}. */
     public static final Duration DEFAULT_BLOCK_TIMEOUT = Duration.ofSeconds(10);
 
-    private static final Delivery SYNC = new Delivery(false, null, DEFAULT_CAPACITY, OverflowPolicy.BLOCK,
-            DEFAULT_BLOCK_TIMEOUT, 1, null, false);
+    /** No limit: the {@linkplain #concurrency() concurrency} of synchronous delivery unless one is set. */
+    private static final int UNLIMITED = Integer.MAX_VALUE;
+
+    private static final Delivery SYNC = new Delivery(new Options(false, null, UNLIMITED));
 
     private final boolean async;
     private final Executor executor;
@@ -39,17 +50,72 @@ public final class Delivery {
     private final int concurrency;
     private final String name;
     private final boolean propagateFailures;
+    private final RetryPolicy retry;
+    private final Duration timeout;
+    private final CircuitBreakerPolicy circuitBreaker;
+    private final int idempotenceWindow;
+    private final boolean isolated;
 
-    private Delivery(boolean async, Executor executor, int capacity, OverflowPolicy overflow, Duration blockTimeout,
-                     int concurrency, String name, boolean propagateFailures) {
-        this.async = async;
-        this.executor = executor;
-        this.capacity = capacity;
-        this.overflow = overflow;
-        this.blockTimeout = blockTimeout;
-        this.concurrency = concurrency;
-        this.name = name;
-        this.propagateFailures = propagateFailures;
+    /** A mutable copy of every option, changed by one refining method before it makes the next instance. */
+    private static final class Options {
+        boolean async;
+        Executor executor;
+        int capacity = DEFAULT_CAPACITY;
+        OverflowPolicy overflow = OverflowPolicy.BLOCK;
+        Duration blockTimeout = DEFAULT_BLOCK_TIMEOUT;
+        int concurrency;
+        String name;
+        boolean propagateFailures;
+        RetryPolicy retry;
+        Duration timeout;
+        CircuitBreakerPolicy circuitBreaker;
+        int idempotenceWindow;
+        boolean isolated;
+
+        Options(boolean async, Executor executor, int concurrency) {
+            this.async = async;
+            this.executor = executor;
+            this.concurrency = concurrency;
+        }
+
+        Options(Delivery from) {
+            async = from.async;
+            executor = from.executor;
+            capacity = from.capacity;
+            overflow = from.overflow;
+            blockTimeout = from.blockTimeout;
+            concurrency = from.concurrency;
+            name = from.name;
+            propagateFailures = from.propagateFailures;
+            retry = from.retry;
+            timeout = from.timeout;
+            circuitBreaker = from.circuitBreaker;
+            idempotenceWindow = from.idempotenceWindow;
+            isolated = from.isolated;
+        }
+    }
+
+    private Delivery(Options options) {
+        this.async = options.async;
+        this.executor = options.executor;
+        this.capacity = options.capacity;
+        this.overflow = options.overflow;
+        this.blockTimeout = options.blockTimeout;
+        this.concurrency = options.concurrency;
+        this.name = options.name;
+        this.propagateFailures = options.propagateFailures;
+        this.retry = options.retry;
+        this.timeout = options.timeout;
+        this.circuitBreaker = options.circuitBreaker;
+        this.idempotenceWindow = options.idempotenceWindow;
+        this.isolated = options.isolated;
+    }
+
+    /** Returns a copy of this delivery with one change. */
+    private Delivery with(Consumer<Options> change) {
+        Options options = new Options(this);
+        change.accept(options);
+        return new Delivery(options);
     }
 
     /**
@@ -67,8 +133,7 @@ public final class Delivery {
      * @return asynchronous delivery with a mailbox of {@value #DEFAULT_CAPACITY} and {@link OverflowPolicy#BLOCK}
      */
     public static Delivery async() {
-        return new Delivery(true, null, DEFAULT_CAPACITY, OverflowPolicy.BLOCK, DEFAULT_BLOCK_TIMEOUT, 1, null,
-                false);
+        return new Delivery(new Options(true, null, 1));
     }
 
     /**
@@ -82,8 +147,7 @@ public final class Delivery {
      */
     public static Delivery async(Executor executor) {
         Objects.requireNonNull(executor, "executor");
-        return new Delivery(true, executor, DEFAULT_CAPACITY, OverflowPolicy.BLOCK, DEFAULT_BLOCK_TIMEOUT, 1, null,
-                false);
+        return new Delivery(new Options(true, executor, 1));
     }
 
     /**
@@ -99,7 +163,7 @@ public final class Delivery {
         if (capacity <= 0) {
             throw new IllegalArgumentException("capacity must be positive, but was " + capacity);
         }
-        return new Delivery(async, executor, capacity, overflow, blockTimeout, concurrency, name, propagateFailures);
+        return with(options -> options.capacity = capacity);
     }
 
     /**
@@ -112,7 +176,7 @@ public final class Delivery {
     public Delivery overflow(OverflowPolicy overflow) {
         requireAsync("overflow");
         Objects.requireNonNull(overflow, "overflow");
-        return new Delivery(async, executor, capacity, overflow, blockTimeout, concurrency, name, propagateFailures);
+        return with(options -> options.overflow = overflow);
     }
 
     /**
@@ -130,25 +194,33 @@ public final class Delivery {
         if (blockTimeout.isNegative() || blockTimeout.isZero()) {
             throw new IllegalArgumentException("blockTimeout must be positive, but was " + blockTimeout);
         }
-        return new Delivery(async, executor, capacity, overflow, blockTimeout, concurrency, name, propagateFailures);
+        return with(options -> options.blockTimeout = blockTimeout);
     }
 
     /**
-     * Lets up to {@code concurrency} messages be handled at once by an asynchronous subscription. With more than
-     * one, messages are no longer handled in order; the limit also keeps one slow subscriber from taking every thread
-     * of a shared executor.
+     * Sets the subscription's bulkhead: the most calls of its handler at once, so one slow subscriber cannot take
+     * every thread of a shared executor, nor every publisher thread.
      *
-     * @param concurrency the most handler calls at once; 1 (the default) handles one message at a time, in order
+     * <p><b>Asynchronous</b> (default 1): at most {@code concurrency} drain tasks run on the executor. A message
+     * waiting out a retry's back-off keeps its slot, and so does a timed-out attempt until its handler returns, so
+     * the limit counts threads truly taken. Messages beyond the limit wait in the bounded mailbox; beyond its
+     * capacity the {@link OverflowPolicy} applies. With 1, the handler sees one message at a time, in each publisher
+     * thread's order, also across retries; with more, messages are no longer handled in order.
+     *
+     * <p><b>Synchronous</b> (default: no limit): at most {@code concurrency} publisher threads run the handler at
+     * once; a call beyond is rejected at once, never waited for, and goes to the dead-letter path with
+     * {@link DeadLetter.Reason#BULKHEAD_FULL}. A rejected delivery counts in {@link PublishResult#reached()}, fails
+     * {@link PublishResult#completion()}, and fails the publish under {@link #propagateFailures()}.
+     *
+     * @param concurrency the most handler calls at once; positive
      * @return the refined delivery
      * @throws IllegalArgumentException if {@code concurrency} is not positive
-     * @throws IllegalStateException    if this delivery is synchronous
      */
     public Delivery concurrency(int concurrency) {
-        requireAsync("concurrency");
         if (concurrency <= 0) {
             throw new IllegalArgumentException("concurrency must be positive, but was " + concurrency);
         }
-        return new Delivery(async, executor, capacity, overflow, blockTimeout, concurrency, name, propagateFailures);
+        return with(options -> options.concurrency = concurrency);
     }
 
     /**
@@ -163,7 +235,7 @@ public final class Delivery {
         if (name.isBlank()) {
             throw new IllegalArgumentException("name must not be blank, but was '" + name + "'");
         }
-        return new Delivery(async, executor, capacity, overflow, blockTimeout, concurrency, name, propagateFailures);
+        return with(options -> options.name = name);
     }
 
     /**
@@ -179,7 +251,107 @@ public final class Delivery {
             throw new IllegalStateException("propagateFailures() applies to synchronous delivery only; "
                     + "an asynchronous publisher can await PublishResult.completion() instead");
         }
-        return new Delivery(async, executor, capacity, overflow, blockTimeout, concurrency, name, true);
+        return with(options -> options.propagateFailures = true);
+    }
+
+    /**
+     * Retries a failed message as {@code retry} says, with back-off on the bus's scheduler; the attempt number is in
+     * the header {@value RetryPolicy#ATTEMPT_HEADER}. A message waiting for its retry keeps its place: it holds one of
+     * the subscription's {@linkplain #concurrency(int) concurrency} slots, so with concurrency 1 the mailbox waits for
+     * it (head-of-line blocking) and each publisher's order is kept. When retries are exhausted, or the failure is
+     * not retryable, the last failure goes to the error handler and the message to the dead-letter path
+     * ({@link DeadLetter.Reason#FAILED}). {@link PublishResult#completion()} settles after the last attempt.
+     *
+     * <p>Asynchronous only: a synchronous handler runs on the publisher's thread, which must not wait out a
+     * back-off.
+     *
+     * @param retry the policy; not null
+     * @return the refined delivery
+     * @throws IllegalStateException if this delivery is synchronous
+     */
+    public Delivery retry(RetryPolicy retry) {
+        Objects.requireNonNull(retry, "retry");
+        if (!async) {
+            throw new IllegalStateException("retry applies to asynchronous delivery: a synchronous handler runs on "
+                    + "the publisher's thread, which must not wait out a back-off; start from "
+                    + "Delivery.async(executor)");
+        }
+        return with(options -> options.retry = retry);
+    }
+
+    /**
+     * Sets a deadline on each attempt of an asynchronous handler. When it passes, the attempt fails with a
+     * {@link java.util.concurrent.TimeoutException} (retried or dead-lettered like any failure, and counted by the
+     * circuit breaker) and the handler's thread is interrupted; whatever the handler returns or throws afterwards is
+     * ignored. The thread is not abandoned: the subscription's slot stays taken until the handler returns, so a
+     * handler that ignores interrupts delays its mailbox but can never make the subscription take more threads
+     * than its {@linkplain #concurrency(int) concurrency}. The deadline runs on the bus's scheduler.
+     *
+     * @param timeout the longest time of one attempt; positive
+     * @return the refined delivery
+     * @throws IllegalArgumentException if {@code timeout} is not positive
+     * @throws IllegalStateException    if this delivery is synchronous
+     */
+    public Delivery timeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (!async) {
+            throw new IllegalStateException("timeout applies to asynchronous delivery: a synchronous handler runs "
+                    + "on the publisher's thread, which the bus does not interrupt; start from "
+                    + "Delivery.async(executor)");
+        }
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive, but was " + timeout);
+        }
+        return with(options -> options.timeout = timeout);
+    }
+
+    /**
+     * Guards the subscription with a circuit breaker of its own: while it is open, deliveries are rejected without
+     * calling the handler and go to the dead-letter path ({@link DeadLetter.Reason#CIRCUIT_OPEN}). For synchronous
+     * and asynchronous delivery; a rejected synchronous delivery fails the publish under
+     * {@link #propagateFailures()}.
+     *
+     * @param circuitBreaker the policy; not null
+     * @return the refined delivery
+     */
+    public Delivery circuitBreaker(CircuitBreakerPolicy circuitBreaker) {
+        Objects.requireNonNull(circuitBreaker, "circuitBreaker");
+        return with(options -> options.circuitBreaker = circuitBreaker);
+    }
+
+    /**
+     * Makes the subscription skip a message whose {@linkplain Envelope#id() id} it has already accepted, among the
+     * last {@code window} ids, so a redelivered message is handled once. An id is remembered when its delivery
+     * starts (a duplicate arriving while the first is still being handled is skipped too) and forgotten if that
+     * delivery ends as a dead letter, so re-publishing a {@link DeadLetter}'s envelope gets it handled. A skipped
+     * duplicate counts as handled: it is not a dead letter and does not fail the publish. For synchronous and
+     * asynchronous delivery; the window costs one remembered id per message.
+     *
+     * @param window how many of the latest ids are remembered; positive
+     * @return the refined delivery
+     * @throws IllegalArgumentException if {@code window} is not positive
+     */
+    public Delivery idempotent(int window) {
+        if (window <= 0) {
+            throw new IllegalArgumentException("window must be positive, but was " + window);
+        }
+        return with(options -> options.idempotenceWindow = window);
+    }
+
+    /**
+     * Makes the subscription receive a deep copy of each message instead of the publisher's object, so that modules
+     * cannot share mutable state by accident: what the handler does to its copy changes nothing for the publisher or
+     * the other subscribers, and what the publisher does to its object after publishing changes nothing for the
+     * handler. The copy is the message encoded and decoded by its topic's serializer
+     * ({@link MessageBus.Builder#serializer}), with the same id and metadata. A synchronous subscription gets its
+     * copy when its handler is called, an asynchronous one when the message enters its mailbox; both on the
+     * publisher's thread. A message that cannot make the trip is a failure of this subscription, reported to the
+     * error handler like a handler's.
+     *
+     * @return the refined delivery
+     */
+    public Delivery isolated() {
+        return with(options -> options.isolated = true);
     }
 
     /**
@@ -228,9 +400,9 @@ public final class Delivery {
     }
 
     /**
-     * Returns the most handler calls at once.
+     * Returns the most handler calls at once, the bulkhead.
      *
-     * @return the concurrency, 1 or more
+     * @return the concurrency, 1 or more; {@link Integer#MAX_VALUE} (no limit) for synchronous delivery unless set
      */
     public int concurrency() {
         return concurrency;
@@ -254,14 +426,86 @@ public final class Delivery {
         return propagateFailures;
     }
 
+    /**
+     * Returns the retry policy.
+     *
+     * @return the policy set with {@link #retry(RetryPolicy)}, or null for a single attempt
+     */
+    public RetryPolicy retry() {
+        return retry;
+    }
+
+    /**
+     * Returns the deadline of each attempt.
+     *
+     * @return the timeout set with {@link #timeout(Duration)}, or null for none
+     */
+    public Duration timeout() {
+        return timeout;
+    }
+
+    /**
+     * Returns the circuit breaker's policy.
+     *
+     * @return the policy set with {@link #circuitBreaker(CircuitBreakerPolicy)}, or null for none
+     */
+    public CircuitBreakerPolicy circuitBreaker() {
+        return circuitBreaker;
+    }
+
+    /**
+     * Returns how many of the latest message ids an idempotent subscription remembers.
+     *
+     * @return the window set with {@link #idempotent(int)}, or 0 if duplicates are not skipped
+     */
+    public int idempotenceWindow() {
+        return idempotenceWindow;
+    }
+
+    /**
+     * Tells whether the subscription receives copies.
+     *
+     * @return true if {@link #isolated()} was set
+     */
+    public boolean isIsolated() {
+        return isolated;
+    }
+
     @Override
     public String toString() {
+        StringBuilder text = new StringBuilder("Delivery[");
         if (!async) {
-            return "Delivery[sync" + (propagateFailures ? ", propagateFailures" : "") + "]";
+            text.append("sync");
+            if (concurrency != UNLIMITED) {
+                text.append(", concurrency=").append(concurrency);
+            }
+            if (propagateFailures) {
+                text.append(", propagateFailures");
+            }
+        } else {
+            text.append("async, executor=").append(executor == null ? "default" : executor).append(", capacity=")
+                    .append(capacity).append(", overflow=").append(overflow).append(", blockTimeout=")
+                    .append(blockTimeout).append(", concurrency=").append(concurrency);
         }
-        return "Delivery[async, executor=" + (executor == null ? "default" : executor) + ", capacity=" + capacity
-                + ", overflow=" + overflow + ", blockTimeout=" + blockTimeout + ", concurrency=" + concurrency
-                + (name == null ? "" : ", name=" + name) + "]";
+        if (name != null) {
+            text.append(", name=").append(name);
+        }
+        if (retry != null) {
+            text.append(", retry=").append(retry);
+        }
+        if (timeout != null) {
+            text.append(", timeout=").append(timeout);
+        }
+        if (circuitBreaker != null) {
+            text.append(", circuitBreaker=").append(circuitBreaker);
+        }
+        if (idempotenceWindow > 0) {
+            text.append(", idempotent=").append(idempotenceWindow);
+        }
+        if (isolated) {
+            text.append(", isolated");
+        }
+        return text.append(']').toString();
     }
 
     private void requireAsync(String option) {

@@ -6,7 +6,8 @@ import java.util.Objects;
  * A message that an asynchronous subscription did not handle: dropped by its overflow policy, or still in its
  * mailbox when the bus closed and its drain deadline passed, or refused by its executor; or a reply that nobody
  * awaited any more ({@link Reason#LATE_REPLY}). It goes to the dropped-message handler
- * ({@link MessageBus.Builder#onDropped}, which by default logs it at WARN).
+ * ({@link MessageBus.Builder#onDropped}, which by default logs it at WARN), and is then published as a
+ * {@link DeadLetter} with the reason of the same name; except a late reply, which no subscription gave up on.
  *
  * @param envelope   the message; not null
  * @param subscriber the name of the subscription that did not handle it; not null
@@ -25,7 +26,7 @@ public record DroppedMessage(Envelope<?> envelope, String subscriber, Reason rea
         /**
          * A responder's reply came after its request had stopped waiting (it timed out, was cancelled, or the bus
          * closed). The envelope is the reply, on the type topic of the reply type, with the request's correlation id;
-         * the subscriber is the responder. It never reaches another requester.
+         * the subscriber is the responder. It never reaches another requester, and it is not dead-lettered.
          */
         LATE_REPLY
     }

@@ -3,15 +3,23 @@ package org.busline;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.busline.internal.BusConfig;
 import org.busline.internal.DefaultMessageBus;
+import org.busline.internal.Serialization;
 import org.busline.spi.Interceptor;
 import org.busline.spi.Scheduler;
+import org.busline.spi.Serializer;
+import org.busline.spi.SerializerProvider;
+import org.busline.spi.TypeRegistry;
 
 /**
  * An in-process message bus: typed publish/subscribe between the modules of one application.
@@ -34,7 +42,9 @@ import org.busline.spi.Scheduler;
  *
  * <p><b>Failures.</b> A handler that throws never stops delivery to the others: the failure goes to the error
  * handler ({@link Builder#onError}) with the message and the subscription's name. An {@link Error} is reported the
- * same way and then rethrown on the thread that ran the handler; an interrupt is restored.
+ * same way and then rethrown on the thread that ran the handler; an interrupt is restored. A delivery that ends
+ * unhandled (failed for the last time, rejected, or dropped) is also published as a {@link DeadLetter}; per
+ * subscription, {@link Delivery} adds retries, timeouts, a circuit breaker, a bulkhead and de-duplication.
  *
  * <p><b>Threads.</b> Every method is thread-safe. Subscribing and unsubscribing while other threads publish is safe:
  * a publish sees the subscriptions as they were when it started routing.
@@ -444,6 +454,10 @@ public interface MessageBus extends AutoCloseable {
         private Consumer<? super DeliveryFailure> errorHandler;
         private Consumer<? super DeadMessage> deadMessageHandler;
         private Consumer<? super DroppedMessage> droppedHandler;
+        private Serializer serializer;
+        private final Map<Topic<?>, Serializer> topicSerializers = new LinkedHashMap<>();
+        private TypeRegistry types = TypeRegistry.empty();
+        private final Set<Topic<?>> isolatedTopics = new LinkedHashSet<>();
         private boolean failSendsWithoutConsumer;
 
         private Builder() {
@@ -531,8 +545,8 @@ public interface MessageBus extends AutoCloseable {
 
         /**
          * Sets the handler of subscribers' failures. It runs on the thread that ran the failing handler, and must
-         * not throw (what it throws is logged and ignored). Default: log at ERROR with the topic, message id and
-         * subscription.
+         * not throw (what it throws is logged and ignored). With a {@link RetryPolicy}, it receives only the failure
+         * of a message's last attempt. Default: log at ERROR with the topic, message id and subscription.
          *
          * @param errorHandler the handler; not null
          * @return this builder
@@ -580,13 +594,67 @@ public interface MessageBus extends AutoCloseable {
         }
 
         /**
+         * Sets the bus-wide serializer of isolated delivery ({@link Delivery#isolated()}, {@link #isolate(Topic)}),
+         * used for every topic that has none of its own. Default: one made by the first {@link SerializerProvider}
+         * that {@link java.util.ServiceLoader} finds on the class path or module path (such as {@code bus-jackson}'s),
+         * with the {@linkplain #types(TypeRegistry) types} of this builder; an isolated subscription fails with
+         * {@link IllegalStateException} if there is none.
+         *
+         * @param serializer the serializer; not null
+         * @return this builder
+         */
+        public Builder serializer(Serializer serializer) {
+            this.serializer = Objects.requireNonNull(serializer, "serializer");
+            return this;
+        }
+
+        /**
+         * Sets the serializer of one topic's messages, instead of the bus-wide one.
+         *
+         * @param topic      the topic; not null
+         * @param serializer the serializer; not null
+         * @return this builder
+         */
+        public Builder serializer(Topic<?> topic, Serializer serializer) {
+            Objects.requireNonNull(topic, "topic");
+            topicSerializers.put(topic, Objects.requireNonNull(serializer, "serializer"));
+            return this;
+        }
+
+        /**
+         * Sets the logical types, versions and upcasters of the serializer found through
+         * {@link java.util.ServiceLoader}. A serializer set with {@link #serializer(Serializer)} has its own. Default:
+         * {@link TypeRegistry#empty()}, where each topic is written under its own name, version 1.
+         *
+         * @param types the registry; not null
+         * @return this builder
+         */
+        public Builder types(TypeRegistry types) {
+            this.types = Objects.requireNonNull(types, "types");
+            return this;
+        }
+
+        /**
+         * Isolates a topic: every subscription that receives its messages receives a deserialized copy, as if it had
+         * subscribed with {@link Delivery#isolated()}.
+         *
+         * @param topic the topic; not null
+         * @return this builder
+         */
+        public Builder isolate(Topic<?> topic) {
+            isolatedTopics.add(Objects.requireNonNull(topic, "topic"));
+            return this;
+        }
+
+        /**
          * Builds a new bus with this configuration.
          *
          * @return the bus, open
          */
         public MessageBus build() {
             return new DefaultMessageBus(new BusConfig(name, clock, scheduler, executor, drainTimeout, List.copyOf(interceptors),
-                    errorHandler, deadMessageHandler, droppedHandler, failSendsWithoutConsumer));
+                    errorHandler, deadMessageHandler, droppedHandler,
+                    new Serialization(serializer, topicSerializers, types, isolatedTopics), failSendsWithoutConsumer));
         }
     }
 }

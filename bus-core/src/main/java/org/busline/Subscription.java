@@ -3,8 +3,9 @@ package org.busline;
 /**
  * A handle on one or more subscribed handlers; closing it unsubscribes them.
  *
- * <p>Thread-safe. After {@link #close()} returns, no new message reaches the handlers; messages already in an
- * asynchronous subscription's mailbox are still delivered (the mailbox drains), so nothing accepted is lost.
+ * <p>Thread-safe. A message published after {@link #close()} returns never reaches the handlers (one whose publish
+ * was already routing on another thread may); messages already in an asynchronous subscription's mailbox are still
+ * delivered (the mailbox drains), so nothing accepted is lost.
  */
 public interface Subscription extends AutoCloseable {
     /**

@@ -19,10 +19,12 @@ import org.busline.spi.Scheduler;
  * @param errorHandler       null for the default, which logs at ERROR
  * @param deadMessageHandler null for the default, which logs at DEBUG
  * @param droppedHandler     null for the default, which logs at WARN
+ * @param serialization      the serializers of isolated delivery
  * @param failSendsWithoutConsumer true if a send to a topic without subscription throws rather than goes dead
  */
 public record BusConfig(String name, Clock clock, Scheduler scheduler, Executor executor, Duration drainTimeout,
                         List<Interceptor> interceptors, Consumer<? super DeliveryFailure> errorHandler,
                         Consumer<? super DeadMessage> deadMessageHandler,
-                        Consumer<? super DroppedMessage> droppedHandler, boolean failSendsWithoutConsumer) {
+                        Consumer<? super DroppedMessage> droppedHandler,
+                        Serialization serialization, boolean failSendsWithoutConsumer) {
 }

@@ -1,25 +1,34 @@
 package org.busline.internal;
 
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.busline.DeadLetter;
 import org.busline.DeliveryException;
 import org.busline.DroppedMessage;
 import org.busline.Envelope;
 import org.busline.MailboxFullException;
 import org.busline.OverflowPolicy;
+import org.busline.RetryPolicy;
+import org.busline.spi.Scheduler;
 
 /**
  * The bounded mailbox of one asynchronous subscription, drained on its executor by at most {@code concurrency}
  * drain tasks at once.
  *
- * <p><b>Bounding.</b> {@link #size} counts the messages reserved or queued and never exceeds the capacity. Policies
- * that may refuse a publish ({@code BLOCK}, {@code FAIL}) reserve room before the bus delivers to anybody
- * ({@link #reserve}), so a refused publish reaches nobody; the others take room as they put. A drain task frees the
- * room when it takes a message out.
+ * <p><b>Bounding.</b> Room is two counters, as in JCTools' bounded queues: producers count up {@link #reserved}
+ * with a compare-and-set, drain tasks count up {@link #taken}, and {@code reserved - taken} (int arithmetic, so
+ * wrapping is harmless) never exceeds the capacity. Producers and consumers thus never update the same word, and a
+ * single drain task frees room with a plain release store instead of an atomic update. Producers remember the last
+ * {@code taken} they read ({@link #takenSeen}) and read the consumer's counter again only when the mailbox looks full.
+ * Policies that may refuse a publish ({@code BLOCK}, {@code FAIL}) reserve room before the bus delivers to anybody
+ * ({@link #reserve}), so a refused publish reaches nobody; the others take room as they put.
  *
  * <p><b>Draining.</b> {@link #drainers} counts the running drain tasks. A producer that puts a message starts one if
  * fewer than {@code concurrency} run. A drain task that finds the queue empty leaves, then looks again and comes
@@ -29,39 +38,104 @@ import org.busline.OverflowPolicy;
  * messages are handled in per-producer order; otherwise (and for {@code DROP_OLDEST}, where producers evict) it is
  * multi-consumer.
  *
+ * <p><b>Retries.</b> A message whose attempt failed and may be retried leaves its drain task without giving back
+ * the drainer slot: the slot passes to a {@link Retry} waiting on the scheduler, which resumes draining with that
+ * message on the executor when its back-off ends. So a back-off never sleeps on an executor thread, a subscription
+ * never runs more than {@code concurrency} messages (waiting or running), and with concurrency 1 the messages behind
+ * a retrying one wait for it (head-of-line), which keeps each publisher's order. {@link #retries} holds the waiting
+ * retries; whoever removes one from it (its timer, or {@link #close()}) owns its slot.
+ *
+ * <p><b>Outcome.</b> Each message taken out of the queue ends exactly once, in {@link #handle} or {@link #dropped}:
+ * handled, or reported as a dead letter, and then its tracker is settled.
+ *
  * <p><b>Closing.</b> Once {@link #closing} is set, drain tasks report what is left as dropped instead of handling
- * it, so nothing is lost without a report.
+ * it, and waiting retries are dropped at once, so nothing is lost without a report.
  */
 final class Mailbox {
     /** Messages one drain task handles before it yields its thread to other tasks of a shared executor. */
     private static final int BATCH = 256;
+    /** The longest a blocked publisher sleeps before it looks for room again. */
+    private static final long WAIT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     /** The subscription's delivery options that concern its mailbox. */
     record Settings(Executor executor, int capacity, OverflowPolicy overflow, long blockNanos, int concurrency) {
     }
 
     /** A queued message and the tracker of its publish (null when nobody tracks it). */
-    record Entry(Envelope<?> envelope, Results.Tracker tracker) {
+    static final class Entry {
+        private final Envelope<?> envelope;
+        private final Results.Tracker tracker;
+        /** The link of {@link MpscLinkedQueue}, which queues entries without a node of its own. */
+        Entry next;
+
+        Entry(Envelope<?> envelope, Results.Tracker tracker) {
+            this.envelope = envelope;
+            this.tracker = tracker;
+        }
+
+        Envelope<?> envelope() {
+            return envelope;
+        }
+
+        Results.Tracker tracker() {
+            return tracker;
+        }
     }
 
     private final DefaultMessageBus bus;
     private final Subscriber owner;
     private final Settings settings;
     private final MessageQueue<Entry> queue;
-    private final AtomicInteger size = new AtomicInteger();
+    private final AtomicInteger reserved = new PaddedCounter();
+    private final AtomicInteger taken = new PaddedCounter();
+    /** Producers' cache of {@link #taken}; racy on purpose: a stale value only makes the mailbox look fuller. */
+    private int takenSeen;
+    private final boolean singleConsumer;
     private final AtomicInteger drainers = new AtomicInteger();
     private final AtomicInteger waiters = new AtomicInteger();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notFull = lock.newCondition();
     private final Runnable drainTask = this::drain;
+    private final Set<Retry> retries = ConcurrentHashMap.newKeySet();
     private volatile boolean closing;
+
+    /** A message waiting out its back-off; it holds the drainer slot of the task that failed it. */
+    private final class Retry implements Runnable {
+        final Entry entry;
+        /** The number of the attempt to make next, 2 or more. */
+        final int attempt;
+        /** The failure of the attempt before. */
+        final Throwable last;
+        volatile Scheduler.Cancellable timer;
+
+        Retry(Entry entry, int attempt, Throwable last) {
+            this.entry = entry;
+            this.attempt = attempt;
+            this.last = last;
+        }
+
+        /** Runs on the scheduler's thread when the back-off ends: hands the slot on to a drain task. */
+        @Override
+        public void run() {
+            if (!retries.remove(this)) {
+                return;
+            }
+            try {
+                settings.executor().execute(() -> drain(this));
+            } catch (RejectedExecutionException rejected) {
+                bus.logExecutorRejection(owner.name, rejected);
+                abandon(this, DroppedMessage.Reason.EXECUTOR_REJECTED);
+                dropAll(DroppedMessage.Reason.EXECUTOR_REJECTED);
+            }
+        }
+    }
 
     Mailbox(DefaultMessageBus bus, Subscriber owner, Settings settings) {
         this.bus = bus;
         this.owner = owner;
         this.settings = settings;
-        this.queue = settings.concurrency() == 1 && settings.overflow() != OverflowPolicy.DROP_OLDEST
-                ? new MpscLinkedQueue<>() : MessageQueue.multiConsumer();
+        this.singleConsumer = settings.concurrency() == 1 && settings.overflow() != OverflowPolicy.DROP_OLDEST;
+        this.queue = singleConsumer ? new MpscLinkedQueue() : MessageQueue.multiConsumer();
     }
 
     /** True if this mailbox may refuse a publish, so the bus must reserve room before delivering. */
@@ -91,8 +165,30 @@ final class Mailbox {
 
     /** Gives back room reserved for a publish that did not happen. */
     void release() {
-        size.decrementAndGet();
+        reserved.decrementAndGet();
         signalWaiters();
+    }
+
+    /** Frees the room of a message taken out of the queue. */
+    private void freeRoom() {
+        if (singleConsumer) {
+            taken.lazySet(taken.get() + 1);
+        } else {
+            taken.incrementAndGet();
+        }
+        signalWaiters();
+    }
+
+    /** Keeps the two counters of a mailbox on different cache lines. */
+    @SuppressWarnings({"serial", "unused"})
+    private static final class PaddedCounter extends AtomicInteger {
+        private long p1;
+        private long p2;
+        private long p3;
+        private long p4;
+        private long p5;
+        private long p6;
+        private long p7;
     }
 
     /**
@@ -103,15 +199,15 @@ final class Mailbox {
      */
     boolean put(Envelope<?> envelope, Results.Tracker tracker) {
         if (settings.overflow() == OverflowPolicy.DROP_NEWEST && !tryReserve()) {
-            dropped(new Entry(envelope, tracker), DroppedMessage.Reason.MAILBOX_FULL, false);
+            dropped(new Entry(envelope, tracker), DroppedMessage.Reason.MAILBOX_FULL, false, null, 0);
             return false;
         }
         if (settings.overflow() == OverflowPolicy.DROP_OLDEST) {
             while (!tryReserve()) {
                 Entry oldest = queue.poll();
                 if (oldest != null) {
-                    release();
-                    dropped(oldest, DroppedMessage.Reason.MAILBOX_FULL, true);
+                    freeRoom();
+                    dropped(oldest, DroppedMessage.Reason.MAILBOX_FULL, true, null, 0);
                 }
             }
         }
@@ -147,22 +243,50 @@ final class Mailbox {
 
     /** True when nothing waits and no drain task runs. */
     boolean isIdle() {
-        return size.get() == 0 && drainers.get() == 0;
+        return reserved.get() - taken.get() == 0 && drainers.get() == 0;
+    }
+
+    /** True once the subscription was closed and everything it accepted is handled: close() need not wait. */
+    boolean isRetired() {
+        return !owner.isActive() && isIdle();
     }
 
     /**
-     * Stops handling messages: drain tasks report the rest as dropped. If none is running, reports them here.
+     * Stops handling messages: drain tasks report the rest as dropped, and so are waiting retries, here. If no drain
+     * task is running, reports the waiting messages here too.
      */
     void close() {
         closing = true;
+        for (Retry retry : retries) {
+            if (retries.remove(retry)) {
+                Scheduler.Cancellable timer = retry.timer;
+                if (timer != null) {
+                    timer.cancel();
+                }
+                drain(retry);
+            }
+        }
         if (tryAddDrainer()) {
             drain();
         }
     }
 
     private void drain() {
+        drain(null);
+    }
+
+    /** Drains in a slot already taken, first resuming {@code resumed} if it is not null. */
+    private void drain(Retry resumed) {
         DispatchContext context = DispatchContext.current();
         int handled = 0;
+        if (resumed != null) {
+            if (closing) {
+                abandon(resumed, DroppedMessage.Reason.BUS_CLOSED);
+            } else if (!attempt(resumed.entry, resumed.attempt, resumed.last, context)) {
+                return;
+            }
+            handled++;
+        }
         for (;;) {
             Entry entry = queue.poll();
             if (entry == null) {
@@ -172,16 +296,13 @@ final class Mailbox {
                 }
                 continue;
             }
-            release();
+            freeRoom();
             if (closing) {
-                dropped(entry, DroppedMessage.Reason.BUS_CLOSED, true);
+                dropped(entry, DroppedMessage.Reason.BUS_CLOSED, true, null, 0);
                 continue;
             }
-            try {
-                bus.deliverAsync(owner, entry, context);
-            } catch (Error fatal) {
-                start();
-                throw fatal;
+            if (!attempt(entry, 1, null, context)) {
+                return;
             }
             if (++handled == BATCH) {
                 start();
@@ -190,20 +311,137 @@ final class Mailbox {
         }
     }
 
+    /**
+     * Makes an attempt at a message and ends its delivery, unless a retry takes it over.
+     *
+     * @return true if the message is finished; false if it waits for a retry, which now owns this slot
+     */
+    private boolean attempt(Entry entry, int attempt, Throwable last, DispatchContext context) {
+        try {
+            return handle(entry, attempt, last, context);
+        } catch (Error fatal) {
+            start();
+            throw fatal;
+        }
+    }
+
+    /** {@code last} is the failure of the attempt before, null for the first. */
+    private boolean handle(Entry entry, int attempt, Throwable last, DispatchContext context) {
+        Envelope<?> envelope = entry.envelope();
+        Guard guard = owner.guard;
+        if (guard == null) {
+            Throwable failure = bus.deliverAsync(owner, envelope, context, null);
+            if (failure != null) {
+                bus.failedFinally(owner, envelope, envelope, failure, 1);
+            }
+            settle(entry, failure);
+            if (failure instanceof Error) {
+                throw (Error) failure;
+            }
+            return true;
+        }
+        if (attempt == 1 && !guard.accept(envelope.id())) {
+            bus.skippedDuplicate(owner, envelope);
+            settle(entry, null);
+            return true;
+        }
+        int permit = guard.breaker == null ? CircuitBreaker.PERMITTED : guard.breaker.acquire();
+        if (permit == CircuitBreaker.REJECTED) {
+            guard.forget(envelope.id());
+            bus.deadLetter(envelope, owner.name, last, attempt - 1, DeadLetter.Reason.CIRCUIT_OPEN);
+            settle(entry, bus.rejection(owner, envelope, DeadLetter.Reason.CIRCUIT_OPEN, last));
+            return true;
+        }
+        Envelope<?> seen = guard.retry == null ? envelope
+                : envelope.withHeader(RetryPolicy.ATTEMPT_HEADER, Integer.toString(attempt));
+        Throwable failure = bus.deliverAsync(owner, seen, context, guard);
+        if (guard.breaker != null) {
+            guard.breaker.record(permit, failure == null);
+        }
+        if (failure == null) {
+            settle(entry, null);
+            return true;
+        }
+        if (failure instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+        }
+        if (guard.retry != null && attempt < guard.retry.maxAttempts() && guard.retry.isRetryable(failure)) {
+            return !retryLater(entry, attempt + 1, failure, guard);
+        }
+        guard.forget(envelope.id());
+        bus.failedFinally(owner, seen, envelope, failure, attempt);
+        settle(entry, failure);
+        if (failure instanceof Error) {
+            throw (Error) failure;
+        }
+        return true;
+    }
+
+    /**
+     * Schedules the next attempt, handing it this drain task's slot.
+     *
+     * @return true if the retry now owns the slot; false if the message was finished here instead
+     */
+    private boolean retryLater(Entry entry, int attempt, Throwable failure, Guard guard) {
+        Retry retry = new Retry(entry, attempt, failure);
+        retries.add(retry);
+        // Written before closing is read, as close() sets closing before it reads retries: one of us sees the other.
+        if (closing) {
+            if (retries.remove(retry)) {
+                abandon(retry, DroppedMessage.Reason.BUS_CLOSED);
+                return false;
+            }
+            return true;
+        }
+        Duration delay = guard.retry.delay(attempt - 1);
+        bus.retrying(owner, entry.envelope(), attempt - 1, failure, delay);
+        try {
+            retry.timer = guard.scheduler.schedule(delay, retry);
+        } catch (RuntimeException refused) {
+            if (!retries.remove(retry)) {
+                return true;
+            }
+            failure.addSuppressed(refused);
+            guard.forget(entry.envelope().id());
+            bus.failedFinally(owner, entry.envelope(), entry.envelope(), failure, attempt - 1);
+            settle(entry, failure);
+            return false;
+        }
+        return true;
+    }
+
+    /** Ends a waiting retry as dropped, in the slot it held. */
+    private void abandon(Retry retry, DroppedMessage.Reason reason) {
+        Guard guard = owner.guard;
+        if (guard != null) {
+            guard.forget(retry.entry.envelope().id());
+        }
+        dropped(retry.entry, reason, true, retry.last, retry.attempt - 1);
+    }
+
     /** Runs a drain task for a drainer slot already taken. */
     private void start() {
         try {
             settings.executor().execute(drainTask);
         } catch (RejectedExecutionException rejected) {
             bus.logExecutorRejection(owner.name, rejected);
-            // We hold the slot, so we are the only consumer: report everything, then give the slot back.
-            Entry entry;
-            while ((entry = queue.poll()) != null) {
-                release();
-                dropped(entry, closing ? DroppedMessage.Reason.BUS_CLOSED : DroppedMessage.Reason.EXECUTOR_REJECTED,
-                        true);
-            }
-            drainers.decrementAndGet();
+            dropAll(DroppedMessage.Reason.EXECUTOR_REJECTED);
+        }
+    }
+
+    /**
+     * In a slot we hold, so as the only consumer: reports everything waiting, then gives the slot back, and tries
+     * again if a message arrived meanwhile (as the drain loop does, so none is left without a drain task).
+     */
+    private void dropAll(DroppedMessage.Reason reason) {
+        Entry entry;
+        while ((entry = queue.poll()) != null) {
+            freeRoom();
+            dropped(entry, closing ? DroppedMessage.Reason.BUS_CLOSED : reason, true, null, 0);
+        }
+        drainers.decrementAndGet();
+        if (!queue.isEmpty() && tryAddDrainer()) {
+            start();
         }
     }
 
@@ -221,11 +459,15 @@ final class Mailbox {
 
     private boolean tryReserve() {
         for (;;) {
-            int current = size.get();
-            if (current >= settings.capacity()) {
-                return false;
+            int current = reserved.get();
+            if (current - takenSeen >= settings.capacity()) {
+                int fresh = taken.get();
+                takenSeen = fresh;
+                if (current - fresh >= settings.capacity()) {
+                    return false;
+                }
             }
-            if (size.compareAndSet(current, current + 1)) {
+            if (reserved.compareAndSet(current, current + 1)) {
                 return true;
             }
         }
@@ -240,7 +482,10 @@ final class Mailbox {
                 if (remaining <= 0L) {
                     return false;
                 }
-                remaining = notFull.awaitNanos(remaining);
+                // A drain task frees room with a release store, which may pass its read of the waiter count: wake
+                // up now and then rather than trust the signal alone.
+                long slice = Math.min(remaining, WAIT_SLICE_NANOS);
+                remaining -= slice - notFull.awaitNanos(slice);
             }
             return true;
         } catch (InterruptedException interrupted) {
@@ -263,15 +508,22 @@ final class Mailbox {
         }
     }
 
-    private void dropped(Entry entry, DroppedMessage.Reason reason, boolean wasAccepted) {
-        bus.reportDropped(entry.envelope(), owner.name, reason);
+    private void dropped(Entry entry, DroppedMessage.Reason reason, boolean wasAccepted, Throwable last,
+                         int attempts) {
+        bus.reportDropped(entry.envelope(), owner.name, reason, last, attempts);
         if (entry.tracker() != null) {
             Throwable failure = new DeliveryException("message " + entry.envelope().id() + " on topic '"
                     + entry.envelope().topic().name() + "' was dropped by subscription '" + owner.name + "': "
-                    + reason, null);
+                    + reason, last);
             if (!wasAccepted) {
                 entry.tracker().add();
             }
+            entry.tracker().settle(failure);
+        }
+    }
+
+    private static void settle(Entry entry, Throwable failure) {
+        if (entry.tracker() != null) {
             entry.tracker().settle(failure);
         }
     }

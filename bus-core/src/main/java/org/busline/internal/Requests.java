@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.LongAdder;
-import org.busline.DroppedMessage;
+import org.busline.DeadLetter;
 import org.busline.Envelope;
 import org.busline.MessageBus;
 import org.busline.RequestException;
@@ -77,8 +77,9 @@ final class Requests {
         return current;
     }
 
+    /** As the bus timestamps envelopes: milliseconds of the clock. */
     Instant now() {
-        return clock.instant();
+        return Instant.ofEpochMilli(clock.millis());
     }
 
     String busName() {
@@ -138,8 +139,7 @@ final class Requests {
                 + "waiting; dropped", bus.name(), pending.responder, pending.envelope.id(),
                 pending.envelope.topic().name());
         if (value != null) {
-            bus.reportDropped(replyEnvelope(pending.envelope, value.getClass(), value), pending.responder,
-                    DroppedMessage.Reason.LATE_REPLY);
+            bus.reportLateReply(replyEnvelope(pending.envelope, value.getClass(), value), pending.responder);
         }
     }
 
@@ -148,20 +148,27 @@ final class Requests {
         bus.reportFailure(pending.envelope, pending.responder, cause);
     }
 
-    /** Fails an awaited request whose envelope a responder's mailbox dropped. */
-    void dropped(Envelope<?> envelope, String subscriber, DroppedMessage.Reason reason) {
+    /**
+     * Fails an awaited request that its responder gave up on: failed for the last time (after any retries), rejected
+     * by its circuit breaker or bulkhead, or dropped by its mailbox. Called on every dead letter, so it looks the
+     * request up only while some request awaits.
+     */
+    void gaveUp(Envelope<?> envelope, String subscriber, Throwable cause, int attempts, DeadLetter.Reason reason) {
         if (awaiting.isEmpty()) {
             return;
         }
         PendingRequest<?> pending = awaiting.get(envelope.id());
-        if (pending != null && pending.envelope == envelope) {
-            if (reason == DroppedMessage.Reason.BUS_CLOSED) {
-                pending.fail(RequestException.Reason.BUS_CLOSED, "the bus closed before responder '" + subscriber
-                        + "' came to it", null);
-            } else {
-                pending.fail(RequestException.Reason.REJECTED, "responder '" + subscriber + "' dropped it: " + reason,
-                        null);
-            }
+        if (pending == null) {
+            return;
+        }
+        if (reason == DeadLetter.Reason.FAILED) {
+            pending.responderFailed(cause);
+        } else if (reason == DeadLetter.Reason.BUS_CLOSED) {
+            pending.fail(RequestException.Reason.BUS_CLOSED, "the bus closed before responder '" + subscriber
+                    + "' answered", cause);
+        } else {
+            pending.fail(RequestException.Reason.REJECTED, "responder '" + subscriber + "' gave it up: " + reason
+                    + (attempts > 0 ? " after " + attempts + " attempts" : ""), cause);
         }
     }
 
@@ -193,7 +200,7 @@ final class Requests {
 
     @SuppressWarnings("unchecked")
     private <R> Envelope<R> envelope(Topic<R> topic, Object reply, Envelope<?> request) {
-        return Envelope.restore(null, topic, (R) reply, clock.instant(), request.correlationId(), request.id(),
+        return Envelope.restore(null, topic, (R) reply, now(), request.correlationId(), request.id(),
                 Map.of());
     }
 

@@ -9,8 +9,9 @@ import org.busline.Responder;
  * The handler of a responder's subscription: finds the request's {@link PendingRequest}, runs the responder and
  * hands its reply over. Runs wherever the responder's delivery runs it; stateless, so thread-safe.
  *
- * <p>A responder's failure completes the request and is then rethrown, so the bus reports it to the error handler
- * and the interceptors see it, as for any handler.
+ * <p>A responder's failure is thrown on, as any handler's: the bus reports it to the error handler and the
+ * interceptors, retries it if the responder's policy says so, and fails the request only when it gives up (the
+ * synchronous path in {@code deliverRequest}, the asynchronous one through {@link Requests#gaveUp}).
  */
 final class ResponderHandler implements EnvelopeHandler<Object> {
     private final Requests requests;
@@ -32,15 +33,10 @@ final class ResponderHandler implements EnvelopeHandler<Object> {
             requests.skipped(envelope);
             return;
         }
-        try {
-            if (responder != null) {
-                pending.reply(responder.onRequest(envelope.payload()));
-            } else {
-                pending.replyLater(asyncResponder.onRequest(envelope.payload()));
-            }
-        } catch (Throwable failure) {
-            pending.responderFailed(failure);
-            throw failure;
+        if (responder != null) {
+            pending.reply(responder.onRequest(envelope.payload()));
+        } else {
+            pending.replyLater(asyncResponder.onRequest(envelope.payload()));
         }
     }
 

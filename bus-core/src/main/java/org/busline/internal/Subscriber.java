@@ -21,12 +21,28 @@ final class Subscriber implements Subscription {
     final boolean propagateFailures;
     /** Null for a synchronous subscriber. */
     final Mailbox mailbox;
+    /** The resilience policies and their state; null if the subscription uses none. */
+    final Guard guard;
+    /** Null unless the subscriber receives deserialized copies (isolated delivery). */
+    final Serialization.Isolation isolation;
     private final DefaultMessageBus bus;
     private volatile boolean active = true;
 
-    @SuppressWarnings("unchecked")
     Subscriber(DefaultMessageBus bus, long sequence, String name, Selector selector, Object handler,
                boolean envelopes, boolean propagateFailures, Mailbox.Settings mailbox) {
+        this(bus, sequence, name, selector, handler, envelopes, propagateFailures, mailbox, null);
+    }
+
+    Subscriber(DefaultMessageBus bus, long sequence, String name, Selector selector, Object handler,
+               boolean envelopes, boolean propagateFailures, Mailbox.Settings mailbox, Guard guard) {
+        this(bus, sequence, name, selector, handler, envelopes, propagateFailures, mailbox, guard, null);
+    }
+
+    @SuppressWarnings("unchecked")
+    Subscriber(DefaultMessageBus bus, long sequence, String name, Selector selector, Object handler,
+               boolean envelopes, boolean propagateFailures, Mailbox.Settings mailbox, Guard guard,
+               Serialization.Isolation isolation) {
+        this.guard = guard;
         this.bus = bus;
         this.sequence = sequence;
         this.name = name;
@@ -35,19 +51,39 @@ final class Subscriber implements Subscription {
         this.envelopeHandler = envelopes ? (EnvelopeHandler<Object>) handler : null;
         this.propagateFailures = propagateFailures;
         this.mailbox = mailbox == null ? null : new Mailbox(bus, this, mailbox);
+        this.isolation = isolation;
     }
 
-    /** True if delivery needs the message's envelope, which a synchronous payload handler does not. */
+    /**
+     * True if delivery needs the message's envelope, which a synchronous payload handler does not unless it is
+     * guarded (its id, its dead letters).
+     */
     boolean needsEnvelope() {
-        return envelopeHandler != null || mailbox != null;
+        return envelopeHandler != null || mailbox != null || guard != null || isolation != null;
     }
 
     void invoke(Object payload, Envelope<?> envelope) throws Exception {
+        if (isolation != null && (mailbox == null || guard != null && guard.retry != null)) {
+            // An asynchronous subscriber's copy was taken when the message entered its mailbox (forMailbox); one
+            // that retries copies that snapshot again for each attempt, so no attempt sees what an earlier one did.
+            envelope = isolation.copy(envelope);
+            payload = envelope.payload();
+        }
         if (payloadHandler != null) {
             payloadHandler.onMessage(payload);
         } else {
             envelopeHandler.onMessage(envelope);
         }
+    }
+
+    /**
+     * What enters this asynchronous subscriber's mailbox: the envelope, or its copy when isolated, taken now on the
+     * publisher's thread so that later changes to the publisher's object cannot reach the handler.
+     *
+     * @throws RuntimeException if the copy fails, a failure of this subscriber's delivery
+     */
+    Envelope<?> forMailbox(Envelope<?> envelope) {
+        return isolation == null ? envelope : isolation.copy(envelope);
     }
 
     @Override

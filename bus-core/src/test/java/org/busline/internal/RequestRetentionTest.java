@@ -51,7 +51,7 @@ class RequestRetentionTest {
                 replies.add(bus.request(SQUARE, n, Integer.class, TIMEOUT));
             }
             assertThat(bus.awaitingRequests()).isEqualTo(REQUESTS);
-            assertThat(scheduler.pendingTasks()).isEqualTo(REQUESTS);
+            assertThat(scheduler.pending()).isEqualTo(REQUESTS);
 
             scheduler.advance(TIMEOUT);
 
@@ -60,7 +60,7 @@ class RequestRetentionTest {
                     .havingCause().isInstanceOfSatisfying(RequestException.class,
                             failure -> assertThat(failure.reason()).isEqualTo(RequestException.Reason.TIMEOUT));
             assertThat(bus.awaitingRequests()).isZero();
-            assertThat(scheduler.pendingTasks()).isZero();
+            assertThat(scheduler.pending()).isZero();
 
             executor.runAll();
             assertThat(calls).hasValue(0);
@@ -77,7 +77,7 @@ class RequestRetentionTest {
             }
 
             assertThat(bus.awaitingRequests()).isZero();
-            assertThat(scheduler.pendingTasks()).isZero();
+            assertThat(scheduler.pending()).isZero();
             executor.runAll();
             assertThat(bus.lateReplies()).isZero();
         }
@@ -107,7 +107,7 @@ class RequestRetentionTest {
             assertThat(bus.lateReplies()).isEqualTo(REQUESTS);
             assertThat(lateReported.sum()).isEqualTo(REQUESTS);
             assertThat(bus.awaitingRequests()).isZero();
-            assertThat(scheduler.pendingTasks()).isZero();
+            assertThat(scheduler.pending()).isZero();
         }
     }
 
@@ -119,7 +119,7 @@ class RequestRetentionTest {
                 assertThat(bus.request(SQUARE, n, Integer.class, TIMEOUT)).isCompletedWithValue(n * n);
             }
 
-            assertThat(scheduler.scheduledEver()).isZero();
+            assertThat(scheduler.delays()).isEmpty();
             assertThat(bus.awaitingRequests()).isZero();
         }
     }

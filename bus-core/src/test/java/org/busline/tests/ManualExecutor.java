@@ -1,30 +1,35 @@
 package org.busline.tests;
 
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
 
-/** An executor that runs its tasks only when a test calls {@link #runAll()}, on the test's thread. */
+/** An executor that runs nothing until a test calls {@link #runAll()}, which runs tasks on the calling thread. */
 public final class ManualExecutor implements Executor {
-    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
 
     @Override
-    public void execute(Runnable task) {
+    public synchronized void execute(Runnable task) {
         tasks.add(task);
     }
 
-    /** Runs tasks, including those they submit, until none is left; returns how many ran. */
+    /** Runs tasks, also those they submit, until none is left; returns how many ran. */
     public int runAll() {
         int ran = 0;
-        Runnable task;
-        while ((task = tasks.poll()) != null) {
-            task.run();
+        for (;;) {
+            Runnable next;
+            synchronized (this) {
+                next = tasks.poll();
+            }
+            if (next == null) {
+                return ran;
+            }
+            next.run();
             ran++;
         }
-        return ran;
     }
 
-    /** The number of tasks waiting. */
-    public int queued() {
+    /** How many tasks wait. */
+    public synchronized int queued() {
         return tasks.size();
     }
 }

@@ -1,18 +1,25 @@
 package org.busline.tests;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Objects;
-import java.util.TreeSet;
+import java.util.List;
+import java.util.PriorityQueue;
 import org.busline.spi.Scheduler;
 
-/** A scheduler whose time moves only when a test calls {@link #advance}; due tasks run on the advancing thread. */
+/**
+ * A scheduler whose time moves only when a test calls {@link #advance(Duration)}, which runs the due tasks on the
+ * calling thread, in order of due time, then of scheduling. Thread-safe.
+ */
 public final class ManualScheduler implements Scheduler {
-    private final TreeSet<Task> tasks = new TreeSet<>(Comparator.comparingLong((Task t) -> t.due)
-            .thenComparingLong(t -> t.sequence));
+    private record Task(long due, long sequence, Runnable action) {
+    }
+
+    private final PriorityQueue<Task> tasks = new PriorityQueue<>(
+            Comparator.comparingLong(Task::due).thenComparingLong(Task::sequence));
+    private final List<Duration> delays = new ArrayList<>();
     private long now = 1_000_000_000L;
     private long sequence;
-    private long scheduled;
 
     @Override
     public synchronized long nanoTime() {
@@ -20,15 +27,10 @@ public final class ManualScheduler implements Scheduler {
     }
 
     @Override
-    public Cancellable schedule(Duration delay, Runnable task) {
-        Objects.requireNonNull(delay, "delay");
-        Objects.requireNonNull(task, "task");
-        Task scheduled;
-        synchronized (this) {
-            scheduled = new Task(now + Math.max(0L, delay.toNanos()), sequence++, task);
-            tasks.add(scheduled);
-            this.scheduled++;
-        }
+    public synchronized Cancellable schedule(Duration delay, Runnable task) {
+        delays.add(delay);
+        Task scheduled = new Task(now + Math.max(0L, delay.toNanos()), sequence++, task);
+        tasks.add(scheduled);
         return () -> {
             synchronized (this) {
                 return tasks.remove(scheduled);
@@ -36,45 +38,34 @@ public final class ManualScheduler implements Scheduler {
         };
     }
 
-    /** Moves time forward, running every task that falls due, in order, on this thread. */
-    public void advance(Duration duration) {
+    /** Moves time forward by {@code step}, running every task due by then (also tasks those tasks schedule). */
+    public void advance(Duration step) {
         long target;
         synchronized (this) {
-            target = now + duration.toNanos();
+            target = now + step.toNanos();
         }
         for (;;) {
             Task next;
             synchronized (this) {
-                next = tasks.isEmpty() || tasks.first().due > target ? null : tasks.pollFirst();
-                if (next == null) {
+                next = tasks.peek();
+                if (next == null || next.due() > target) {
                     now = target;
                     return;
                 }
-                now = Math.max(now, next.due);
+                tasks.poll();
+                now = Math.max(now, next.due());
             }
-            next.task.run();
+            next.action().run();
         }
     }
 
-    /** The number of tasks ever scheduled. */
-    public synchronized long scheduledEver() {
-        return scheduled;
+    /** Every delay asked for so far, in order. */
+    public synchronized List<Duration> delays() {
+        return List.copyOf(delays);
     }
 
-    /** The number of tasks scheduled and neither run nor cancelled. */
-    public synchronized int pendingTasks() {
+    /** How many tasks wait. */
+    public synchronized int pending() {
         return tasks.size();
-    }
-
-    private static final class Task {
-        final long due;
-        final long sequence;
-        final Runnable task;
-
-        Task(long due, long sequence, Runnable task) {
-            this.due = due;
-            this.sequence = sequence;
-            this.task = task;
-        }
     }
 }

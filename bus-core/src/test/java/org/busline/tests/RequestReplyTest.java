@@ -16,6 +16,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.busline.DeadLetter;
 import org.busline.Delivery;
 import org.busline.DeliveryFailure;
 import org.busline.DroppedMessage;
@@ -24,6 +25,7 @@ import org.busline.MessageBus;
 import org.busline.OverflowPolicy;
 import org.busline.RequestException;
 import org.busline.RequestException.Reason;
+import org.busline.RetryPolicy;
 import org.busline.Subscription;
 import org.busline.Topic;
 import org.busline.spi.Interceptor;
@@ -81,7 +83,7 @@ class RequestReplyTest {
 
             assertThat(reply).isCompletedWithValue(49);
             assertThat(ran).hasValue(Thread.currentThread());
-            assertThat(scheduler.pendingTasks()).isZero();
+            assertThat(scheduler.pending()).isZero();
         }
     }
 
@@ -93,11 +95,11 @@ class RequestReplyTest {
 
             CompletableFuture<Integer> reply = bus.request(SQUARE, 7, Integer.class, TIMEOUT);
             assertThat(reply).isNotDone();
-            assertThat(scheduler.pendingTasks()).isEqualTo(1);
+            assertThat(scheduler.pending()).isEqualTo(1);
 
             executor.runAll();
             assertThat(reply).isCompletedWithValue(49);
-            assertThat(scheduler.pendingTasks()).isZero();
+            assertThat(scheduler.pending()).isZero();
         }
     }
 
@@ -112,7 +114,7 @@ class RequestReplyTest {
 
             later.complete(49);
             assertThat(reply).isCompletedWithValue(49);
-            assertThat(scheduler.pendingTasks()).isZero();
+            assertThat(scheduler.pending()).isZero();
         }
     }
 
@@ -169,7 +171,7 @@ class RequestReplyTest {
             assertThat(failure.reason()).isEqualTo(Reason.NO_RESPONDER);
             assertThat(failure.topic()).isEqualTo("math.square");
             assertThat(failure).hasMessageContaining("'math.square'").hasMessageContaining("no responder");
-            assertThat(scheduler.pendingTasks()).isZero();
+            assertThat(scheduler.pending()).isZero();
         }
     }
 
@@ -243,6 +245,58 @@ class RequestReplyTest {
     }
 
     @Test
+    void retriesAnAsynchronousResponderBeforeFailingTheRequest() {
+        ManualExecutor executor = new ManualExecutor();
+        try (MessageBus bus = bus().onError(failure -> { }).build()) {
+            AtomicInteger calls = new AtomicInteger();
+            bus.respond(SQUARE, n -> {
+                if (calls.incrementAndGet() == 1) {
+                    throw new IllegalStateException("flaky");
+                }
+                return n * n;
+            }, Delivery.async(executor).retry(RetryPolicy.of(3).backoff(Duration.ZERO, Duration.ZERO)));
+
+            CompletableFuture<Integer> reply = bus.request(SQUARE, 7, Integer.class, TIMEOUT);
+            for (int round = 0; round < 3 && !reply.isDone(); round++) {
+                executor.runAll();
+                scheduler.advance(Duration.ZERO);
+            }
+
+            assertThat(reply).isCompletedWithValue(49);
+            assertThat(calls).hasValue(2);
+        }
+    }
+
+    @Test
+    void failsTheRequestWhenTheResponderGivesUpAndDeadLettersIt() {
+        ManualExecutor executor = new ManualExecutor();
+        try (MessageBus bus = bus().onError(failure -> { }).build()) {
+            List<DeadLetter> letters = new CopyOnWriteArrayList<>();
+            bus.subscribe(DeadLetter.class, letters::add);
+            bus.respond(SQUARE, n -> {
+                throw new IllegalStateException("always");
+            }, Delivery.async(executor).retry(RetryPolicy.of(2).backoff(Duration.ZERO, Duration.ZERO))
+                    .name("broken"));
+
+            CompletableFuture<Integer> reply = bus.request(SQUARE, 7, Integer.class, TIMEOUT);
+            for (int round = 0; round < 3 && !reply.isDone(); round++) {
+                executor.runAll();
+                scheduler.advance(Duration.ZERO);
+            }
+
+            RequestException failure = failure(reply);
+            assertThat(failure.reason()).isEqualTo(Reason.RESPONDER_FAILED);
+            assertThat(failure.getCause()).hasMessage("always");
+            assertThat(letters).singleElement().satisfies(letter -> {
+                assertThat(letter.reason()).isEqualTo(DeadLetter.Reason.FAILED);
+                assertThat(letter.subscriber()).isEqualTo("broken");
+                assertThat(letter.attempts()).isEqualTo(2);
+                assertThat(letter.envelope().payload()).isEqualTo(7);
+            });
+        }
+    }
+
+    @Test
     void failsOnAReplyOfTheWrongType() {
         try (MessageBus bus = bus().build()) {
             bus.respond(SQUARE, n -> "forty-nine");
@@ -304,7 +358,7 @@ class RequestReplyTest {
         assertThat(failure(waitingForStage).reason()).isEqualTo(Reason.BUS_CLOSED);
         assertThat(failure(waitingInMailbox).reason()).isEqualTo(Reason.BUS_CLOSED);
         assertThat(failure(waitingInMailbox)).hasMessageContaining("'math.queued'");
-        assertThat(scheduler.pendingTasks()).isZero();
+        assertThat(scheduler.pending()).isZero();
     }
 
     @Test
@@ -360,10 +414,10 @@ class RequestReplyTest {
             bus.respond(SQUARE, n -> calls.incrementAndGet(), Delivery.async(executor));
 
             CompletableFuture<Integer> reply = bus.request(SQUARE, 7, Integer.class, TIMEOUT);
-            assertThat(scheduler.pendingTasks()).isEqualTo(1);
+            assertThat(scheduler.pending()).isEqualTo(1);
             assertThat(reply.cancel(false)).isTrue();
 
-            assertThat(scheduler.pendingTasks()).isZero();
+            assertThat(scheduler.pending()).isZero();
             executor.runAll();
             assertThat(calls).hasValue(0);
             assertThatThrownBy(reply::join).isInstanceOf(CancellationException.class);

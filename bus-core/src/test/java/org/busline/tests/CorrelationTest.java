@@ -1,0 +1,96 @@
+package org.busline.tests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.busline.Delivery;
+import org.busline.Envelope;
+import org.busline.MessageBus;
+import org.busline.Topic;
+import org.busline.tests.Events.OrderPlaced;
+import org.busline.tests.Events.PaymentFailed;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** A message published from a handler carries the handled message's correlation id, and its id as causation. */
+class CorrelationTest {
+    private static final Topic<OrderPlaced> ORDERS = Topic.of("orders.placed", OrderPlaced.class);
+    private static final Topic<PaymentFailed> PAYMENTS = Topic.of("payments.failed", PaymentFailed.class);
+    private static final Topic<String> NOTES = Topic.of("notes", String.class);
+
+    private final ExecutorService executor = Executors.newFixedThreadPool(2);
+    private final MessageBus bus = MessageBus.builder().build();
+    private final List<Envelope<?>> seen = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void tearDown() {
+        bus.close();
+        executor.shutdown();
+    }
+
+    @Test
+    void propagatesAcrossSynchronousHandlersThatTakeOnlyPayloads() {
+        bus.subscribe(ORDERS, order -> bus.publish(PAYMENTS, new PaymentFailed(order.orderId())));
+        bus.subscribe(PAYMENTS, payment -> bus.publish(NOTES, "failed " + payment.orderId()));
+        bus.subscribeEnvelopes(ORDERS, seen::add, Delivery.sync());
+        bus.subscribeEnvelopes(PAYMENTS, seen::add, Delivery.sync());
+        bus.subscribeEnvelopes(NOTES, seen::add, Delivery.sync());
+
+        bus.publish(Envelope.of(ORDERS, new OrderPlaced("o-1")).withCorrelationId("checkout-42"));
+
+        assertChain("checkout-42");
+    }
+
+    @Test
+    void propagatesAcrossAsynchronousHops() throws Exception {
+        CountDownLatch done = new CountDownLatch(1);
+        bus.subscribe(ORDERS, order -> bus.publish(PAYMENTS, new PaymentFailed(order.orderId())),
+                Delivery.async(executor));
+        bus.subscribe(PAYMENTS, payment -> bus.publish(NOTES, "failed " + payment.orderId()),
+                Delivery.async(executor));
+        bus.subscribeEnvelopes(ORDERS, seen::add, Delivery.sync());
+        bus.subscribeEnvelopes(PAYMENTS, seen::add, Delivery.async(executor));
+        bus.subscribeEnvelopes(NOTES, envelope -> {
+            seen.add(envelope);
+            done.countDown();
+        }, Delivery.async(executor));
+
+        bus.publish(ORDERS, new OrderPlaced("o-1"));
+
+        assertThat(done.await(5, TimeUnit.SECONDS)).isTrue();
+        assertChain(null);
+    }
+
+    @Test
+    void aMessagePublishedOutsideAnyHandlerIsItsOwnCorrelation() {
+        bus.subscribeEnvelopes(ORDERS, seen::add, Delivery.sync());
+
+        bus.publish(ORDERS, new OrderPlaced("o-1"));
+        bus.publish(ORDERS, new OrderPlaced("o-2"));
+
+        assertThat(seen).hasSize(2).allSatisfy(envelope -> {
+            assertThat(envelope.correlationId()).isEqualTo(envelope.id());
+            assertThat(envelope.causationId()).isNull();
+        });
+        assertThat(seen.get(0).correlationId()).isNotEqualTo(seen.get(1).correlationId());
+    }
+
+    /** @param correlationId the expected correlation id, or null for the order's own id */
+    private void assertChain(String correlationId) {
+        assertThat(seen).hasSize(3);
+        Envelope<?> order = seen.stream().filter(e -> e.topic().equals(ORDERS)).findFirst().orElseThrow();
+        Envelope<?> payment = seen.stream().filter(e -> e.topic().equals(PAYMENTS)).findFirst().orElseThrow();
+        Envelope<?> note = seen.stream().filter(e -> e.topic().equals(NOTES)).findFirst().orElseThrow();
+        assertThat(order.correlationId()).isEqualTo(correlationId != null ? correlationId : order.id());
+        assertThat(payment.correlationId()).isEqualTo(order.correlationId());
+        assertThat(note.correlationId()).isEqualTo(order.correlationId());
+        assertThat(payment.causationId()).isEqualTo(order.id());
+        assertThat(note.causationId()).isEqualTo(payment.id());
+        assertThat(note.payload()).isEqualTo("failed o-1");
+    }
+}

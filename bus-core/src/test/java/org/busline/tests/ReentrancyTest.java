@@ -1,0 +1,79 @@
+package org.busline.tests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.busline.MessageBus;
+import org.busline.PublishResult;
+import org.busline.Topic;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Publishing from inside a synchronous handler. */
+class ReentrancyTest {
+    private static final Topic<Integer> CHAIN = Topic.of("chain", Integer.class);
+
+    private final MessageBus bus = MessageBus.builder().build();
+
+    @AfterEach
+    void tearDown() {
+        bus.close();
+    }
+
+    @Test
+    void aChainOfAMillionNestedPublishesNeverOverflowsTheStack() {
+        AtomicInteger last = new AtomicInteger();
+        bus.subscribe(CHAIN, n -> {
+            last.set(n);
+            if (n < 1_000_000) {
+                bus.publish(CHAIN, n + 1);
+            }
+        });
+
+        bus.publish(CHAIN, 1);
+
+        assertThat(last).hasValue(1_000_000);
+    }
+
+    @Test
+    void deliversNestedMessagesAfterTheCurrentOneReachedEverySubscriberBreadthFirst() {
+        List<String> log = new ArrayList<>();
+        bus.subscribe(String.class, text -> {
+            log.add("first:" + text);
+            if (text.equals("a")) {
+                bus.publish("b");
+                bus.publish("c");
+                log.add("first published b and c");
+            }
+        });
+        bus.subscribe(String.class, text -> log.add("second:" + text));
+
+        bus.publish("a");
+
+        assertThat(log).containsExactly("first:a", "first published b and c", "second:a", "first:b", "second:b",
+                "first:c", "second:c");
+    }
+
+    @Test
+    void everythingANestedPublishStartedIsDoneWhenTheOutermostPublishReturns() throws Exception {
+        List<Integer> received = new ArrayList<>();
+        List<PublishResult> nested = new ArrayList<>();
+        bus.subscribe(Integer.class, n -> {
+            received.add(n);
+            if (n < 3) {
+                nested.add(bus.publish(n + 1));
+            }
+        });
+
+        bus.publish(1);
+
+        assertThat(received).containsExactly(1, 2, 3);
+        assertThat(nested).hasSize(2).allSatisfy(result -> {
+            assertThat(result.reached()).isEqualTo(1);
+            assertThat(result.completion()).succeedsWithin(0, TimeUnit.SECONDS);
+        });
+    }
+}
