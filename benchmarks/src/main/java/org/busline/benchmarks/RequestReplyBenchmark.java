@@ -2,9 +2,13 @@ package org.busline.benchmarks;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.busline.Delivery;
+import org.busline.MessageBus;
+import org.busline.Topic;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -24,6 +28,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * <ul>
  *   <li>{@code direct}: {@code CompletableFuture.supplyAsync(answer, executor).join()} on a single-thread executor:
  *       the hand-off there and back with no bus.</li>
+ *   <li>{@code busline}: {@code bus.request(topic, request, Reply.class, 30 s).join()} to a responder registered
+ *       with {@code respond(topic, responder, Delivery.async(executor))} on a single-thread executor; the 30 s
+ *       deadline is Vert.x's default reply timeout.</li>
  *   <li>{@code vertx}: {@code eventBus().request(address, request)} to a {@code localConsumer} that replies, on
  *       Vert.x's one event loop, with its default 30 s reply timeout; awaited through
  *       {@code toCompletionStage().toCompletableFuture().join()}.</li>
@@ -33,6 +40,8 @@ import org.openjdk.jmh.annotations.TearDown;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class RequestReplyBenchmark {
     static final String ADDRESS = "benchmark.requests";
+    static final Topic<Request> REQUESTS = Topic.of(Request.class);
+    static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     /**
      * A request.
@@ -82,6 +91,30 @@ public class RequestReplyBenchmark {
         }
     }
 
+    /** A bus with one asynchronous responder on a single-thread executor. */
+    @State(Scope.Benchmark)
+    public static class BuslineState {
+        ExecutorService responder;
+        MessageBus bus;
+
+        @Setup
+        public void setUp() {
+            responder = DaemonThreads.singleThread("busline-responder");
+            bus = MessageBus.builder().build();
+            bus.respond(REQUESTS, RequestReplyBenchmark::answer, Delivery.async(responder));
+            Reply check = bus.request(REQUESTS, new Request(1), Reply.class, TIMEOUT).join();
+            if (check.value() != 2) {
+                throw new IllegalStateException("busline: wrong reply " + check);
+            }
+        }
+
+        @TearDown
+        public void tearDown() {
+            bus.close();
+            responder.shutdownNow();
+        }
+    }
+
     /** Vert.x with one event loop and a replying local consumer. */
     @State(Scope.Benchmark)
     public static class VertxState {
@@ -116,6 +149,18 @@ public class RequestReplyBenchmark {
     public Reply direct(DirectState s, Requests r) {
         Request request = r.request;
         return CompletableFuture.supplyAsync(() -> answer(request), s.responder).join();
+    }
+
+    /**
+     * Busline request/reply.
+     *
+     * @param s the bus
+     * @param r the request
+     * @return the reply
+     */
+    @Benchmark
+    public Reply busline(BuslineState s, Requests r) {
+        return s.bus.request(REQUESTS, r.request, Reply.class, TIMEOUT).join();
     }
 
     /**

@@ -33,7 +33,7 @@ class BenchmarksSmokeTest {
             List.of("busline", "guava", "greenrobot", "mbassador", "vertx", "disruptor", "abq"),
             "AsyncMultiProducerBenchmark",
             List.of("busline", "guava", "greenrobot", "mbassador", "vertx", "disruptor", "abq"),
-            "RequestReplyBenchmark", List.of("direct", "vertx"),
+            "RequestReplyBenchmark", List.of("direct", "busline", "vertx"),
             "SerializationBenchmark", List.of("direct", "busline"));
 
     @Test
