@@ -126,7 +126,7 @@ public final class Envelope<T> {
     }
 
     /**
-     * Returns when the message was published, from the bus's clock.
+     * Returns when the message was published, from the bus's clock, to the millisecond.
      *
      * @return the timestamp; null only on an envelope made by {@link #of} that was not published yet
      */

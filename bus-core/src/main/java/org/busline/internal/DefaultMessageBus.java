@@ -3,6 +3,7 @@ package org.busline.internal;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -150,7 +151,7 @@ public final class DefaultMessageBus implements MessageBus {
         Envelope<?> parent = context.envelope(this);
         boolean ownCorrelation = !envelope.correlationId().equals(envelope.id());
         Envelope<T> stamped = Envelope.restore(envelope.id(), envelope.topic(), envelope.payload(),
-                envelope.timestamp() != null ? envelope.timestamp() : clock.instant(),
+                envelope.timestamp() != null ? envelope.timestamp() : now(),
                 ownCorrelation || parent == null ? envelope.correlationId() : parent.correlationId(),
                 envelope.causationId() != null || parent == null ? envelope.causationId() : parent.id(),
                 envelope.headers());
@@ -220,7 +221,8 @@ public final class DefaultMessageBus implements MessageBus {
             reserveRoom(targets, envelope);
         }
         boolean nested = context.dispatching;
-        Results.Tracker tracker = state.hasAsync || nested ? new Results.Tracker(describe(envelope)) : null;
+        Results.Tracker tracker = state.hasAsync || nested
+                ? new Results.Tracker(envelope, targets.length > 1) : null;
         int reached = 0;
         List<Throwable> failures = null;
         List<Subscriber> deferred = null;
@@ -650,9 +652,17 @@ public final class DefaultMessageBus implements MessageBus {
 
     @SuppressWarnings("unchecked")
     private <T> Envelope<T> restore(Topic<T> topic, Object payload, Envelope<?> parent) {
-        return Envelope.restore(null, topic, (T) payload, clock.instant(),
+        return Envelope.restore(null, topic, (T) payload, now(),
                 parent == null ? null : parent.correlationId(), parent == null ? null : parent.id(),
                 Map.of());
+    }
+
+    /**
+     * Timestamps have millisecond precision: {@link Clock#millis()} of the system clock is an intrinsic, where
+     * {@link Clock#instant()} is a native call that cost a tenth of an asynchronous publish.
+     */
+    private Instant now() {
+        return Instant.ofEpochMilli(clock.millis());
     }
 
     private static String describe(Envelope<?> envelope) {

@@ -22,10 +22,13 @@ import org.busline.spi.Scheduler;
  * The bounded mailbox of one asynchronous subscription, drained on its executor by at most {@code concurrency}
  * drain tasks at once.
  *
- * <p><b>Bounding.</b> {@link #size} counts the messages reserved or queued and never exceeds the capacity. Policies
- * that may refuse a publish ({@code BLOCK}, {@code FAIL}) reserve room before the bus delivers to anybody
- * ({@link #reserve}), so a refused publish reaches nobody; the others take room as they put. A drain task frees the
- * room when it takes a message out.
+ * <p><b>Bounding.</b> Room is two counters, as in JCTools' bounded queues: producers count up {@link #reserved}
+ * with a compare-and-set, drain tasks count up {@link #taken}, and {@code reserved - taken} (int arithmetic, so
+ * wrapping is harmless) never exceeds the capacity. Producers and consumers thus never update the same word, and a
+ * single drain task frees room with a plain release store instead of an atomic update. Producers remember the last
+ * {@code taken} they read ({@link #takenSeen}) and read the consumer's counter again only when the mailbox looks full.
+ * Policies that may refuse a publish ({@code BLOCK}, {@code FAIL}) reserve room before the bus delivers to anybody
+ * ({@link #reserve}), so a refused publish reaches nobody; the others take room as they put.
  *
  * <p><b>Draining.</b> {@link #drainers} counts the running drain tasks. A producer that puts a message starts one if
  * fewer than {@code concurrency} run. A drain task that finds the queue empty leaves, then looks again and comes
@@ -51,20 +54,43 @@ import org.busline.spi.Scheduler;
 final class Mailbox {
     /** Messages one drain task handles before it yields its thread to other tasks of a shared executor. */
     private static final int BATCH = 256;
+    /** The longest a blocked publisher sleeps before it looks for room again. */
+    private static final long WAIT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     /** The subscription's delivery options that concern its mailbox. */
     record Settings(Executor executor, int capacity, OverflowPolicy overflow, long blockNanos, int concurrency) {
     }
 
     /** A queued message and the tracker of its publish (null when nobody tracks it). */
-    record Entry(Envelope<?> envelope, Results.Tracker tracker) {
+    static final class Entry {
+        private final Envelope<?> envelope;
+        private final Results.Tracker tracker;
+        /** The link of {@link MpscLinkedQueue}, which queues entries without a node of its own. */
+        Entry next;
+
+        Entry(Envelope<?> envelope, Results.Tracker tracker) {
+            this.envelope = envelope;
+            this.tracker = tracker;
+        }
+
+        Envelope<?> envelope() {
+            return envelope;
+        }
+
+        Results.Tracker tracker() {
+            return tracker;
+        }
     }
 
     private final DefaultMessageBus bus;
     private final Subscriber owner;
     private final Settings settings;
     private final MessageQueue<Entry> queue;
-    private final AtomicInteger size = new AtomicInteger();
+    private final AtomicInteger reserved = new PaddedCounter();
+    private final AtomicInteger taken = new PaddedCounter();
+    /** Producers' cache of {@link #taken}; racy on purpose: a stale value only makes the mailbox look fuller. */
+    private int takenSeen;
+    private final boolean singleConsumer;
     private final AtomicInteger drainers = new AtomicInteger();
     private final AtomicInteger waiters = new AtomicInteger();
     private final ReentrantLock lock = new ReentrantLock();
@@ -108,8 +134,8 @@ final class Mailbox {
         this.bus = bus;
         this.owner = owner;
         this.settings = settings;
-        this.queue = settings.concurrency() == 1 && settings.overflow() != OverflowPolicy.DROP_OLDEST
-                ? new MpscLinkedQueue<>() : MessageQueue.multiConsumer();
+        this.singleConsumer = settings.concurrency() == 1 && settings.overflow() != OverflowPolicy.DROP_OLDEST;
+        this.queue = singleConsumer ? new MpscLinkedQueue() : MessageQueue.multiConsumer();
     }
 
     /** True if this mailbox may refuse a publish, so the bus must reserve room before delivering. */
@@ -139,8 +165,30 @@ final class Mailbox {
 
     /** Gives back room reserved for a publish that did not happen. */
     void release() {
-        size.decrementAndGet();
+        reserved.decrementAndGet();
         signalWaiters();
+    }
+
+    /** Frees the room of a message taken out of the queue. */
+    private void freeRoom() {
+        if (singleConsumer) {
+            taken.lazySet(taken.get() + 1);
+        } else {
+            taken.incrementAndGet();
+        }
+        signalWaiters();
+    }
+
+    /** Keeps the two counters of a mailbox on different cache lines. */
+    @SuppressWarnings({"serial", "unused"})
+    private static final class PaddedCounter extends AtomicInteger {
+        private long p1;
+        private long p2;
+        private long p3;
+        private long p4;
+        private long p5;
+        private long p6;
+        private long p7;
     }
 
     /**
@@ -158,7 +206,7 @@ final class Mailbox {
             while (!tryReserve()) {
                 Entry oldest = queue.poll();
                 if (oldest != null) {
-                    release();
+                    freeRoom();
                     dropped(oldest, DroppedMessage.Reason.MAILBOX_FULL, true, null, 0);
                 }
             }
@@ -175,7 +223,7 @@ final class Mailbox {
 
     /** True when nothing waits and no drain task runs. */
     boolean isIdle() {
-        return size.get() == 0 && drainers.get() == 0;
+        return reserved.get() - taken.get() == 0 && drainers.get() == 0;
     }
 
     /** True once the subscription was closed and everything it accepted is handled: close() need not wait. */
@@ -228,7 +276,7 @@ final class Mailbox {
                 }
                 continue;
             }
-            release();
+            freeRoom();
             if (closing) {
                 dropped(entry, DroppedMessage.Reason.BUS_CLOSED, true, null, 0);
                 continue;
@@ -368,7 +416,7 @@ final class Mailbox {
     private void dropAll(DroppedMessage.Reason reason) {
         Entry entry;
         while ((entry = queue.poll()) != null) {
-            release();
+            freeRoom();
             dropped(entry, closing ? DroppedMessage.Reason.BUS_CLOSED : reason, true, null, 0);
         }
         drainers.decrementAndGet();
@@ -391,11 +439,15 @@ final class Mailbox {
 
     private boolean tryReserve() {
         for (;;) {
-            int current = size.get();
-            if (current >= settings.capacity()) {
-                return false;
+            int current = reserved.get();
+            if (current - takenSeen >= settings.capacity()) {
+                int fresh = taken.get();
+                takenSeen = fresh;
+                if (current - fresh >= settings.capacity()) {
+                    return false;
+                }
             }
-            if (size.compareAndSet(current, current + 1)) {
+            if (reserved.compareAndSet(current, current + 1)) {
                 return true;
             }
         }
@@ -410,7 +462,10 @@ final class Mailbox {
                 if (remaining <= 0L) {
                     return false;
                 }
-                remaining = notFull.awaitNanos(remaining);
+                // A drain task frees room with a release store, which may pass its read of the waiter count: wake
+                // up now and then rather than trust the signal alone.
+                long slice = Math.min(remaining, WAIT_SLICE_NANOS);
+                remaining -= slice - notFull.awaitNanos(slice);
             }
             return true;
         } catch (InterruptedException interrupted) {

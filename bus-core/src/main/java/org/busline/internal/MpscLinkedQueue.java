@@ -1,61 +1,66 @@
 package org.busline.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Many producers, one consumer: Dmitry Vyukov's intrusive MPSC queue.
+ * Many producers, one consumer: Dmitry Vyukov's intrusive MPSC queue of mailbox entries, linked through
+ * {@link Mailbox.Entry#next} so that queueing allocates nothing beyond the entry.
  *
  * <p>A producer swaps itself in as the tail with one atomic exchange, then links the old tail to it; producers never
- * wait for each other or for the consumer. Between those two steps the new node is not yet reachable from the head
+ * wait for each other or for the consumer. Between those two steps the new entry is not yet reachable from the head
  * (the "bubble"): {@link #poll()} sees that the tail has moved and spins the few instructions until the link lands,
- * so it never reports empty while an element is queued. Only one thread at a time may call {@link #poll()} and
- * {@link #isEmpty()}; the mailbox's drain protocol guarantees that.
+ * so it never reports empty while an entry is queued. Only one thread at a time may call {@link #poll()} and
+ * {@link #isEmpty()}; the mailbox's drain protocol guarantees that. The head is always a consumed entry (at first a
+ * stub), whose {@code next} is the oldest waiting one.
  */
-final class MpscLinkedQueue<E> implements MessageQueue<E> {
+final class MpscLinkedQueue implements MessageQueue<Mailbox.Entry> {
+    /** Release on link, acquire on read: the link publishes the entry to the consumer; no full fence needed. */
+    private static final VarHandle NEXT;
 
-    private static final class Node<E> {
-        E value;
-        volatile Node<E> next;
-
-        Node(E value) {
-            this.value = value;
+    static {
+        try {
+            NEXT = MethodHandles.privateLookupIn(Mailbox.Entry.class, MethodHandles.lookup())
+                    .findVarHandle(Mailbox.Entry.class, "next", Mailbox.Entry.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
         }
     }
 
-    private final AtomicReference<Node<E>> tail;
-    /** Consumer-owned: a stub whose {@code next} is the oldest element. */
-    private Node<E> head;
+    private final AtomicReference<Mailbox.Entry> tail;
+    /** Consumer-owned. */
+    private Mailbox.Entry head;
 
     MpscLinkedQueue() {
-        Node<E> stub = new Node<>(null);
+        Mailbox.Entry stub = new Mailbox.Entry(null, null);
         head = stub;
         tail = new AtomicReference<>(stub);
     }
 
     @Override
-    public void offer(E element) {
-        Node<E> node = new Node<>(element);
-        Node<E> previous = tail.getAndSet(node);
-        previous.next = node;
+    public void offer(Mailbox.Entry entry) {
+        Mailbox.Entry previous = tail.getAndSet(entry);
+        NEXT.setRelease(previous, entry);
     }
 
     @Override
-    public E poll() {
-        Node<E> first = head;
-        Node<E> next = first.next;
+    public Mailbox.Entry poll() {
+        Mailbox.Entry first = head;
+        Mailbox.Entry next = (Mailbox.Entry) NEXT.getAcquire(first);
         if (next == null) {
             if (tail.get() == first) {
                 return null;
             }
             do {
                 Thread.onSpinWait();
-                next = first.next;
+                next = (Mailbox.Entry) NEXT.getAcquire(first);
             } while (next == null);
         }
-        E value = next.value;
-        next.value = null;
+        // The consumed entry stays as the new head; unlink the old one so garbage does not chain to live entries.
+        NEXT.set(first, null);
         head = next;
-        return value;
+        return next;
     }
 
     @Override

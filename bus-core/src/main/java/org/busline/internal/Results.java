@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.busline.DeliveryException;
+import org.busline.Envelope;
 import org.busline.PublishResult;
 
 /** The {@link PublishResult}s: shared constants for finished synchronous publishes, trackers for the rest. */
@@ -59,8 +60,10 @@ final class Results {
     /**
      * Counts the deliveries of one message that are still running and completes a future when the last one settles.
      *
-     * <p>Starts with one pending "guard" settled by the publisher once every delivery was handed over, so the count
-     * cannot reach zero while deliveries are still being added. The future is made only if somebody asks for it:
+     * <p>When a publish hands the message to several subscriptions, the count starts with one pending "guard" that
+     * the publisher settles once every delivery was handed over, so it cannot reach zero while deliveries are still
+     * being added. With a single subscription no guard is needed (its delivery is added before it can settle), which
+     * saves an atomic update per message on the asynchronous hot path. The future is made only if somebody asks for it:
      * {@link #completion()} installs it and then re-checks the count, and the last {@link #settle} completes whatever
      * future is installed by then, so one of the two always completes it (completing twice is harmless).
      */
@@ -78,15 +81,21 @@ final class Results {
             }
         }
 
-        private final String what;
-        private volatile int pending = 1;
+        private final Envelope<?> message;
+        private final boolean guarded;
+        private volatile int pending;
         private volatile CompletableFuture<Void> future;
         private List<Throwable> failures;
         private int reached;
 
-        /** @param what the message, as failures will describe it */
-        Tracker(String what) {
-            this.what = what;
+        /**
+         * @param message the message tracked, described only if a delivery fails
+         * @param guarded true if the publish may hand it to more than one subscription
+         */
+        Tracker(Envelope<?> message, boolean guarded) {
+            this.message = message;
+            this.guarded = guarded;
+            this.pending = guarded ? 1 : 0;
         }
 
         void add() {
@@ -113,7 +122,9 @@ final class Results {
 
         void handedOver(int reached) {
             this.reached = reached;
-            settle(null);
+            if (guarded) {
+                settle(null);
+            }
         }
 
         @Override
@@ -146,7 +157,8 @@ final class Results {
             if (snapshot == null) {
                 target.complete(null);
             } else {
-                target.completeExceptionally(exception(snapshot, what));
+                target.completeExceptionally(exception(snapshot, "message " + message.id() + " on topic '"
+                        + message.topic().name() + "'"));
             }
         }
 
