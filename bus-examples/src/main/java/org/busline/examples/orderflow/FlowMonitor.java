@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.stream.Stream;
 import org.busline.DeadLetter;
 import org.busline.DeliveryFailure;
 import org.busline.DroppedMessage;
@@ -34,11 +33,14 @@ public final class FlowMonitor implements Interceptor {
     public record Counts(long handled, long retried, long deadLettered, long dropped) {
     }
 
-    private static final int HANDLED = 0;
-    private static final int FAILED = 1;
-    private static final int FAILED_FINALLY = 2;
-    private static final int DEAD_LETTERED = 3;
-    private static final int DROPPED = 4;
+    /** The running counts of one subscription. */
+    private static final class Tally {
+        final LongAdder handled = new LongAdder();
+        final LongAdder failed = new LongAdder();
+        final LongAdder failedFinally = new LongAdder();    // the error handler sees only a message's last failure
+        final LongAdder deadLettered = new LongAdder();
+        final LongAdder dropped = new LongAdder();
+    }
 
     private static final Logger log = LoggerFactory.getLogger(FlowMonitor.class);
 
@@ -46,7 +48,7 @@ public final class FlowMonitor implements Interceptor {
     /** When each delivery running on this thread started; a stack, as a handler may call a responder inline. */
     private final ThreadLocal<ArrayDeque<Long>> started = ThreadLocal.withInitial(ArrayDeque::new);
     private final Map<String, List<Step>> flows = new ConcurrentHashMap<>();
-    private final Map<String, LongAdder[]> counts = new ConcurrentHashMap<>();
+    private final Map<String, Tally> tallies = new ConcurrentHashMap<>();
     private final List<DeadLetter> deadLetters = Collections.synchronizedList(new ArrayList<>());
 
     @Override
@@ -60,13 +62,13 @@ public final class FlowMonitor implements Interceptor {
         flows.computeIfAbsent(envelope.correlationId(), id -> Collections.synchronizedList(new ArrayList<>()))
                 .add(new Step(started.get().pop(), topicName(envelope), subscriber,
                         envelope.header(RetryPolicy.ATTEMPT_HEADER), envelope.payload(), failure));
-        count(subscriber, failure == null ? HANDLED : FAILED);
+        (failure == null ? tally(subscriber).handled : tally(subscriber).failed).increment();
     }
 
     /** The dead-letter report: subscribe it with {@code bus.subscribe(DeadLetter.class, monitor::onDeadLetter)}. */
     public void onDeadLetter(DeadLetter letter) {
         deadLetters.add(letter);
-        count(letter.subscriber(), DEAD_LETTERED);
+        tally(letter.subscriber()).deadLettered.increment();
         log.warn("[{}] dead letter: '{}' gave up on {} after {} attempt(s), {}: {}",
                 letter.envelope().correlationId(), letter.subscriber(), letter.envelope().payload(),
                 letter.attempts(), letter.reason(), letter.cause() == null ? "-" : letter.cause().getMessage());
@@ -74,14 +76,14 @@ public final class FlowMonitor implements Interceptor {
 
     /** The bus's error handler: the dead-letter report tells the story, so only a debug line here. */
     public void onError(DeliveryFailure failure) {
-        count(failure.subscriber(), FAILED_FINALLY);
+        tally(failure.subscriber()).failedFinally.increment();
         log.debug("[{}] '{}' failed on its last attempt: {}", failure.envelope().correlationId(),
                 failure.subscriber(), failure.cause().toString());
     }
 
     /** The bus's dropped-message handler. */
     public void onDropped(DroppedMessage dropped) {
-        count(dropped.subscriber(), DROPPED);
+        tally(dropped.subscriber()).dropped.increment();
         log.warn("[{}] dropped: '{}' did not handle {} ({})", dropped.envelope().correlationId(),
                 dropped.subscriber(), dropped.envelope().payload(), dropped.reason());
     }
@@ -89,8 +91,8 @@ public final class FlowMonitor implements Interceptor {
     /** Counts by subscription name, sorted by name. */
     public Map<String, Counts> counts() {
         Map<String, Counts> result = new TreeMap<>();
-        counts.forEach((name, c) -> result.put(name, new Counts(c[HANDLED].sum(),
-                c[FAILED].sum() - c[FAILED_FINALLY].sum(), c[DEAD_LETTERED].sum(), c[DROPPED].sum())));
+        tallies.forEach((name, t) -> result.put(name, new Counts(t.handled.sum(), t.failed.sum() - t.failedFinally.sum(),
+                t.deadLettered.sum(), t.dropped.sum())));
         return result;
     }
 
@@ -120,8 +122,7 @@ public final class FlowMonitor implements Interceptor {
         return envelope.topic().isNamed() ? envelope.topic().name() : envelope.payload().getClass().getSimpleName();
     }
 
-    private void count(String subscriber, int column) {
-        counts.computeIfAbsent(subscriber, name -> Stream.generate(LongAdder::new).limit(5).toArray(LongAdder[]::new))
-                [column].increment();
+    private Tally tally(String subscriber) {
+        return tallies.computeIfAbsent(subscriber, name -> new Tally());
     }
 }
