@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.busline.internal.BusConfig;
@@ -111,6 +112,207 @@ public interface MessageBus extends AutoCloseable {
      * @throws DeliveryException     as for {@link #publish(Object)}
      */
     <T> PublishResult publish(Envelope<T> envelope);
+
+    /**
+     * Sends a message to exactly one subscription of the type topic of its class (point-to-point), where
+     * {@link #publish(Object)} reaches all of them. The consumers are the subscriptions that {@code publish} would
+     * reach (including those of supertypes and matching patterns), and they compete for the messages as
+     * {@link #send(Topic, Object)} describes.
+     *
+     * @param message the message; not null
+     * @return {@code reached()} 1 if a consumer took it, 0 if it went to the dead-message handler, was dropped by the
+     *         overflow policy, or was vetoed by an interceptor; and a future of its delivery
+     * @throws NullPointerException  if {@code message} is null
+     * @throws IllegalStateException if the bus is closed
+     * @throws NoConsumerException   if the topic has no subscription and the bus was built with
+     *                               {@link Builder#failSendsWithoutConsumer(boolean) failSendsWithoutConsumer(true)}
+     * @throws MailboxFullException  if every consumer is asynchronous with a full mailbox and the policy of the one
+     *                               whose turn it was refuses the message
+     * @throws DeliveryException     if the consumer that took it is synchronous, made with
+     *                               {@link Delivery#propagateFailures()}, and failed
+     */
+    PublishResult send(Object message);
+
+    /**
+     * Sends a message to exactly one subscription of a topic (point-to-point): the subscriptions are competing
+     * consumers, and each message goes to one of them, where {@link #publish(Topic, Object)} reaches all.
+     *
+     * <p><b>Distribution.</b> Each send takes the next ticket of the topic (an atomic counter, no lock). With
+     * {@code k} consumers in subscription order, ticket {@code n} offers the message to consumer {@code n mod k} first,
+     * then to the following ones, to the first that can take it now: a synchronous subscription always can; an
+     * asynchronous one can when its mailbox has room. So while every consumer can take messages they receive them in
+     * strict rotation, and of {@code N} sends each receives {@code N/k} rounded down or up, also when many threads
+     * send at once; a consumer with a full mailbox is skipped and its turn goes to the next one. If no consumer can
+     * take it, the {@link OverflowPolicy} of consumer {@code n mod k} applies, as for a publish: {@code BLOCK} waits
+     * for room in that mailbox, {@code FAIL} throws, the drop policies drop and report. A subscription made or
+     * closed while sending joins or leaves the rotation from the next send on.
+     *
+     * <p><b>Delivery</b> is then as for a publish: a synchronous consumer runs on this thread before {@code send}
+     * returns (or, when called from inside a synchronous handler, after the current message, as a nested publish
+     * does); an asynchronous one receives it in its mailbox. No consumer: the message is a {@link DeadMessage}, as for
+     * a publish, unless the bus fails such sends ({@link Builder#failSendsWithoutConsumer(boolean)}).
+     *
+     * @param topic   the topic; not null
+     * @param message the message; not null
+     * @param <T>     the topic's type
+     * @return as for {@link #send(Object)}
+     * @throws NullPointerException     if an argument is null
+     * @throws IllegalArgumentException if the message is not of the topic's type, or this bus already knows the
+     *                                  topic's name with another type
+     * @throws IllegalStateException    if the bus is closed
+     * @throws NoConsumerException      as for {@link #send(Object)}
+     * @throws MailboxFullException     as for {@link #send(Object)}
+     * @throws DeliveryException        as for {@link #send(Object)}
+     */
+    <T> PublishResult send(Topic<T> topic, T message);
+
+    /**
+     * Registers a synchronous responder for the requests of a topic: it runs on the requester's thread, inside
+     * {@link #request}. Responders are apart from subscriptions: a request reaches only responders, and
+     * {@code publish} and {@code send} never reach a responder. Several responders of one topic share its requests
+     * in rotation, as consumers share {@link #send(Topic, Object) sends}; a responder of a type topic also answers
+     * the requests of its subtypes.
+     *
+     * @param topic     the topic of the requests; not null
+     * @param responder the responder; not null
+     * @param <Q>       the type of requests
+     * @param <R>       the type of replies
+     * @return the registration; close it to stop answering
+     * @throws NullPointerException     if an argument is null
+     * @throws IllegalArgumentException if this bus already knows the topic's name with another type
+     * @throws IllegalStateException    if the bus is closed
+     */
+    <Q, R> Subscription respond(Topic<Q> topic, Responder<? super Q, ? extends R> responder);
+
+    /**
+     * Registers a responder for the requests of a topic, called as {@code delivery} says: synchronously on the
+     * requester's thread, or asynchronously on an executor through the bounded mailbox of an asynchronous
+     * subscription, with its capacity and overflow policy. {@link Delivery#propagateFailures()} changes nothing: a
+     * responder's failure always reaches the requester. Otherwise as {@link #respond(Topic, Responder)}.
+     *
+     * @param topic     the topic of the requests; not null
+     * @param responder the responder; not null
+     * @param delivery  synchronous or asynchronous delivery; not null
+     * @param <Q>       the type of requests
+     * @param <R>       the type of replies
+     * @return the registration; close it to stop answering (requests already in its mailbox are still answered)
+     * @throws NullPointerException     if an argument is null
+     * @throws IllegalArgumentException if this bus already knows the topic's name with another type
+     * @throws IllegalStateException    if the bus is closed
+     */
+    <Q, R> Subscription respond(Topic<Q> topic, Responder<? super Q, ? extends R> responder, Delivery delivery);
+
+    /**
+     * Registers a synchronous responder whose replies come later, as a {@link java.util.concurrent.CompletionStage}.
+     * Otherwise as {@link #respond(Topic, Responder)}.
+     *
+     * @param topic     the topic of the requests; not null
+     * @param responder the responder; not null
+     * @param <Q>       the type of requests
+     * @param <R>       the type of replies
+     * @return the registration; close it to stop answering
+     * @throws NullPointerException     if an argument is null
+     * @throws IllegalArgumentException if this bus already knows the topic's name with another type
+     * @throws IllegalStateException    if the bus is closed
+     */
+    <Q, R> Subscription respondAsync(Topic<Q> topic, AsyncResponder<? super Q, ? extends R> responder);
+
+    /**
+     * Registers a responder whose replies come later, called as {@code delivery} says. Otherwise as
+     * {@link #respond(Topic, Responder, Delivery)}.
+     *
+     * @param topic     the topic of the requests; not null
+     * @param responder the responder; not null
+     * @param delivery  synchronous or asynchronous delivery; not null
+     * @param <Q>       the type of requests
+     * @param <R>       the type of replies
+     * @return the registration; close it to stop answering
+     * @throws NullPointerException     if an argument is null
+     * @throws IllegalArgumentException if this bus already knows the topic's name with another type
+     * @throws IllegalStateException    if the bus is closed
+     */
+    <Q, R> Subscription respondAsync(Topic<Q> topic, AsyncResponder<? super Q, ? extends R> responder,
+                                     Delivery delivery);
+
+    /**
+     * Sends a request to exactly one responder of a topic and returns the future of its reply.
+     *
+     * <p><b>Routing.</b> The request goes to one responder, in rotation with the others and skipping a full
+     * mailbox, exactly as {@link #send(Topic, Object)} picks a consumer. A synchronous responder runs on this thread
+     * before {@code request} returns (also when called from a handler, so a handler may wait for the reply); an
+     * asynchronous one gets the request in its mailbox. The request's envelope is made as a publish's: inside a
+     * handler it carries that message's correlation id; interceptors see it as for a publish and around the
+     * responder as around a delivery. What the responder publishes while it handles the request carries the
+     * request's correlation id; so does the reply's envelope ({@link #requestEnvelope}), whose causation id is the
+     * request's id.
+     *
+     * <p><b>Deadline.</b> The deadline is {@code timeout} after this call, on the bus's
+     * {@linkplain Builder#scheduler scheduler}. A reply that comes after it (the scheduler's timer may be late, the
+     * deadline is checked again when the reply comes) is a late reply: never delivered to this or any other caller,
+     * but reported to the dropped-message handler as a {@link DroppedMessage} of reason
+     * {@link DroppedMessage.Reason#LATE_REPLY}. An asynchronous responder that has not started the request before
+     * the future completed (deadline, cancel) skips it. Nothing waits on a thread: the future fails at the deadline
+     * from the scheduler's timer, completed on the bus's default executor ({@link Builder#executor}) so that
+     * dependent stages never run on the timer's thread.
+     *
+     * <p><b>Failures</b> complete the future exceptionally with a {@link RequestException} whose
+     * {@link RequestException#reason() reason} is {@code NO_RESPONDER} (at once), {@code TIMEOUT},
+     * {@code RESPONDER_FAILED} (with the responder's failure as cause), {@code BAD_REPLY} (the reply is null or not
+     * a {@code replyType}), {@code REJECTED} (an interceptor vetoed it, or the responder's mailbox or executor
+     * refused or dropped it) or {@code BUS_CLOSED} (at once on a closed bus; at {@link #close()} for the requests
+     * still waiting). This method itself throws only for bad arguments.
+     *
+     * <p><b>Cancelling.</b> Completing the future yourself, by {@code cancel}, {@code complete} or
+     * {@code completeExceptionally}, stops waiting: the deadline's timer is cancelled and the request forgotten; a
+     * reply that comes later is a late reply.
+     *
+     * @param topic     the topic; not null
+     * @param request   the request; not null
+     * @param replyType the class of the reply, {@link Void} for a responder that replies null; not primitive
+     * @param timeout   how long to wait for the reply; positive
+     * @param <Q>       the type of requests
+     * @param <R>       the type of the reply
+     * @return the future of the reply, completed on the thread that completes the request: the requester's, the
+     *         responder's, the one that completes the responder's stage, or the default executor's at the deadline
+     * @throws NullPointerException     if an argument is null
+     * @throws IllegalArgumentException if the request is not of the topic's type, this bus already knows the topic's
+     *                                  name with another type, {@code replyType} is primitive, or {@code timeout}
+     *                                  is zero or negative
+     */
+    <Q, R> CompletableFuture<R> request(Topic<Q> topic, Q request, Class<R> replyType, Duration timeout);
+
+    /**
+     * Sends a request on the type topic of its class to exactly one responder, as
+     * {@link #request(Topic, Object, Class, Duration)} does.
+     *
+     * @param request   the request; not null
+     * @param replyType the class of the reply, {@link Void} for a responder that replies null; not primitive
+     * @param timeout   how long to wait for the reply; positive
+     * @param <R>       the type of the reply
+     * @return the future of the reply, as for {@link #request(Topic, Object, Class, Duration)}
+     * @throws NullPointerException     if an argument is null
+     * @throws IllegalArgumentException if {@code replyType} is primitive or {@code timeout} is zero or negative
+     */
+    <R> CompletableFuture<R> request(Object request, Class<R> replyType, Duration timeout);
+
+    /**
+     * Sends a request with the metadata of an envelope (headers, and its id and correlation id if it has them, as
+     * {@link #publish(Envelope)} takes them) and returns the future of the reply in its envelope: on the type topic
+     * of {@code replyType}, with the request's correlation id, the request's id as causation id and the bus clock's
+     * timestamp. Otherwise as {@link #request(Topic, Object, Class, Duration)}.
+     *
+     * @param request   the request, made with {@link Envelope#of}; not null
+     * @param replyType the class of the reply; neither primitive nor {@link Void}
+     * @param timeout   how long to wait for the reply; positive
+     * @param <Q>       the type of requests
+     * @param <R>       the type of the reply
+     * @return the future of the reply's envelope
+     * @throws NullPointerException     if an argument is null
+     * @throws IllegalArgumentException if this bus already knows the topic's name with another type,
+     *                                  {@code replyType} is primitive or {@link Void}, or {@code timeout} is zero or
+     *                                  negative
+     */
+    <Q, R> CompletableFuture<Envelope<R>> requestEnvelope(Envelope<Q> request, Class<R> replyType, Duration timeout);
 
     /**
      * Subscribes a synchronous handler to messages of a type and its subtypes.
@@ -230,7 +432,8 @@ public interface MessageBus extends AutoCloseable {
      * Closes the bus. New publishes and subscriptions fail with {@link IllegalStateException} from now on. Then the
      * mailboxes of asynchronous subscriptions drain, up to the drain timeout ({@link Builder#drainTimeout});
      * messages still waiting after it go to the dropped-message handler with
-     * {@link DroppedMessage.Reason#BUS_CLOSED}, so nothing is lost without a report. The bus shuts down the
+     * {@link DroppedMessage.Reason#BUS_CLOSED}, so nothing is lost without a report. Requests still waiting for a reply
+     * then fail with {@link RequestException.Reason#BUS_CLOSED}. The bus shuts down the
      * executor it made itself, never one it was given. Idempotent; must not be called from a handler of this bus
      * (it would wait for itself).
      */
@@ -255,6 +458,7 @@ public interface MessageBus extends AutoCloseable {
         private final Map<Topic<?>, Serializer> topicSerializers = new LinkedHashMap<>();
         private TypeRegistry types = TypeRegistry.empty();
         private final Set<Topic<?>> isolatedTopics = new LinkedHashSet<>();
+        private boolean failSendsWithoutConsumer;
 
         private Builder() {
         }
@@ -377,6 +581,19 @@ public interface MessageBus extends AutoCloseable {
         }
 
         /**
+         * Sets what {@link MessageBus#send} does with a message for a topic that has no subscription: go to the
+         * dead-message handler as an unheard publish does (false, the default), or fail with
+         * {@link NoConsumerException} (true), for applications where an unconsumed command is a bug.
+         *
+         * @param fail true to make such sends throw
+         * @return this builder
+         */
+        public Builder failSendsWithoutConsumer(boolean fail) {
+            this.failSendsWithoutConsumer = fail;
+            return this;
+        }
+
+        /**
          * Sets the bus-wide serializer of isolated delivery ({@link Delivery#isolated()}, {@link #isolate(Topic)}),
          * used for every topic that has none of its own. Default: one made by the first {@link SerializerProvider}
          * that {@link java.util.ServiceLoader} finds on the class path or module path (such as {@code bus-jackson}'s),
@@ -437,7 +654,7 @@ public interface MessageBus extends AutoCloseable {
         public MessageBus build() {
             return new DefaultMessageBus(new BusConfig(name, clock, scheduler, executor, drainTimeout, List.copyOf(interceptors),
                     errorHandler, deadMessageHandler, droppedHandler,
-                    new Serialization(serializer, topicSerializers, types, isolatedTopics)));
+                    new Serialization(serializer, topicSerializers, types, isolatedTopics), failSendsWithoutConsumer));
         }
     }
 }

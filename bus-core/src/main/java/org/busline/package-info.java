@@ -24,6 +24,10 @@
  *   <li>{@link org.busline.RetryPolicy}, {@link org.busline.CircuitBreakerPolicy} and {@link org.busline.DeadLetter}:
  *       per-subscription resilience (with {@code Delivery}'s timeout, bulkhead and idempotency); every delivery ends
  *       handled or dead-lettered.</li>
+ *   <li>Point-to-point and request/reply: {@link org.busline.MessageBus#send} hands each message to exactly one
+ *       subscription, in rotation; {@link org.busline.Responder} and {@link org.busline.AsyncResponder} answer
+ *       {@link org.busline.MessageBus#request}s, whose failures are {@link org.busline.RequestException}s;
+ *       {@link org.busline.NoConsumerException} reports a send that nobody could take, where configured.</li>
  * </ul>
  * Integrations implement the interfaces of {@code org.busline.spi}.
  */

@@ -20,10 +20,11 @@ import org.busline.spi.Scheduler;
  * @param deadMessageHandler null for the default, which logs at DEBUG
  * @param droppedHandler     null for the default, which logs at WARN
  * @param serialization      the serializers of isolated delivery
+ * @param failSendsWithoutConsumer true if a send to a topic without subscription throws rather than goes dead
  */
 public record BusConfig(String name, Clock clock, Scheduler scheduler, Executor executor, Duration drainTimeout,
                         List<Interceptor> interceptors, Consumer<? super DeliveryFailure> errorHandler,
                         Consumer<? super DeadMessage> deadMessageHandler,
                         Consumer<? super DroppedMessage> droppedHandler,
-                        Serialization serialization) {
+                        Serialization serialization, boolean failSendsWithoutConsumer) {
 }

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -23,6 +24,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.busline.CircuitBreakerPolicy;
 import org.busline.DeadLetter;
+import org.busline.AsyncResponder;
 import org.busline.DeadMessage;
 import org.busline.Delivery;
 import org.busline.DeliveryException;
@@ -30,10 +32,14 @@ import org.busline.DeliveryFailure;
 import org.busline.DroppedMessage;
 import org.busline.Envelope;
 import org.busline.EnvelopeHandler;
+import org.busline.MailboxFullException;
 import org.busline.MessageBus;
 import org.busline.MessageHandler;
+import org.busline.NoConsumerException;
 import org.busline.PublishResult;
 import org.busline.RetryPolicy;
+import org.busline.RequestException;
+import org.busline.Responder;
 import org.busline.Subscription;
 import org.busline.Topic;
 import org.busline.TypeRef;
@@ -98,6 +104,8 @@ public final class DefaultMessageBus implements MessageBus {
     /** Guarded by {@link #lock}: the executor this bus made and must shut down, made on first use. */
     private ExecutorService ownExecutor;
     private volatile boolean closed;
+    /** Responders and awaited requests. */
+    private final Requests requests;
 
     public DefaultMessageBus(BusConfig config) {
         this.config = config;
@@ -108,6 +116,7 @@ public final class DefaultMessageBus implements MessageBus {
         this.deadMessageHandler = config.deadMessageHandler() != null ? config.deadMessageHandler()
                 : dead -> LOG.debug("Bus '{}': message {} on topic '{}' reached no subscriber", name,
                         dead.envelope().id(), dead.envelope().topic().name());
+        this.requests = new Requests(this, config.clock());
         this.droppedHandler = config.droppedHandler() != null ? config.droppedHandler()
                 : dropped -> LOG.warn("Bus '{}': message {} on topic '{}' was dropped by subscription '{}': {}", name,
                         dropped.envelope().id(), dropped.envelope().topic().name(), dropped.subscriber(),
@@ -521,6 +530,7 @@ public final class DefaultMessageBus implements MessageBus {
      */
     void deadLetter(Envelope<?> envelope, String subscriber, Throwable cause, int attempts,
                     DeadLetter.Reason reason) {
+        requests.gaveUp(envelope, subscriber, cause, attempts, reason);
         boolean reported = reason == DeadLetter.Reason.FAILED || reason == DeadLetter.Reason.MAILBOX_FULL
                 || reason == DeadLetter.Reason.BUS_CLOSED || reason == DeadLetter.Reason.EXECUTOR_REJECTED;
         if (envelope.payload() instanceof DeadLetter) {
@@ -678,6 +688,18 @@ public final class DefaultMessageBus implements MessageBus {
             LOG.error("Bus '{}': the dropped-message handler failed on message {}", name, envelope.id(), failure);
         }
         deadLetter(envelope, subscriber, last, attempts, DeadLetter.Reason.valueOf(reason.name()));
+    }
+
+    /**
+     * Reports a reply that came after its request stopped waiting to the dropped-message handler. It is no
+     * subscription's message, so it is not dead-lettered. Never throws.
+     */
+    void reportLateReply(Envelope<?> reply, String responder) {
+        try {
+            droppedHandler.accept(new DroppedMessage(reply, responder, DroppedMessage.Reason.LATE_REPLY));
+        } catch (Throwable failure) {
+            LOG.error("Bus '{}': the dropped-message handler failed on late reply {}", name, reply.id(), failure);
+        }
     }
 
     void logExecutorRejection(String subscriber, Exception rejection) {
@@ -843,6 +865,7 @@ public final class DefaultMessageBus implements MessageBus {
             for (Route route : routes.values()) {
                 route.remove(subscriber, interceptors.length > 0);
             }
+            requests.remove(subscriber, interceptors.length > 0);
         }
     }
 
@@ -904,6 +927,380 @@ public final class DefaultMessageBus implements MessageBus {
         }
     }
 
+    // ---------------------------------------------------------------------------------------------- point-to-point
+
+    @Override
+    public PublishResult send(Object message) {
+        Objects.requireNonNull(message, "message");
+        Route route = classRoutes.get(message.getClass());
+        if (route == null) {
+            route = route(Topic.of(message.getClass()));
+        }
+        return sendPayload(route, message);
+    }
+
+    @Override
+    public <T> PublishResult send(Topic<T> topic, T message) {
+        Objects.requireNonNull(topic, "topic");
+        Objects.requireNonNull(message, "message");
+        Route route = route(topic);
+        if (!topic.type().rawType().isInstance(message)) {
+            topic.cast(message);
+        }
+        return sendPayload(route, message);
+    }
+
+    private PublishResult sendPayload(Route route, Object payload) {
+        checkOpen("send");
+        DispatchContext context = DispatchContext.current();
+        Route.State state = route.state;
+        if (state.fast && !context.dispatching) {
+            Subscriber[] targets = state.subscribers;
+            return deliverFast(route.topic, new Subscriber[] {targets[route.nextTurn(targets.length)]}, payload,
+                    context);
+        }
+        return sendEnvelope(route, newEnvelope(route.topic, payload, context.envelope(this)), context);
+    }
+
+    /**
+     * Delivers to one subscriber: from the route's next turn on, the first synchronous one or the first asynchronous
+     * one with room; if none has room, the overflow policy of the one whose turn it was decides.
+     */
+    private PublishResult sendEnvelope(Route route, Envelope<?> envelope, DispatchContext context) {
+        for (Interceptor interceptor : interceptors) {
+            envelope = interceptor.onPublish(envelope);
+            if (envelope == null) {
+                LOG.debug("Bus '{}': interceptor {} vetoed a message sent on topic '{}'", name, interceptor,
+                        route.topic.name());
+                return Results.done(0);
+            }
+        }
+        Route.State state = route.state;
+        Subscriber[] targets = state.subscribers;
+        if (targets.length == 0) {
+            if (config.failSendsWithoutConsumer()) {
+                throw new NoConsumerException(route.topic.name(), "Bus '" + name + "': " + describe(envelope)
+                        + " was sent to no consumer: the topic has no subscription, and failSendsWithoutConsumer is "
+                        + "set");
+            }
+            dead(envelope, context);
+            return Results.done(0);
+        }
+        int turn = route.nextTurn(targets.length);
+        Results.Tracker tracker = state.hasAsync ? new Results.Tracker(envelope, false) : null;
+        for (int i = 0; i < targets.length; i++) {
+            Subscriber target = targets[turn + i < targets.length ? turn + i : turn + i - targets.length];
+            if (target.mailbox == null) {
+                return sendToSync(target, envelope, context);
+            }
+            Envelope<?> message;
+            try {
+                message = target.forMailbox(envelope);
+            } catch (RuntimeException copyFailure) {
+                return finish(1, failed(target, envelope, copyFailure, null), envelope);
+            }
+            if (target.mailbox.offer(message, tracker)) {
+                tracker.handedOver(1);
+                return tracker;
+            }
+        }
+        Subscriber target = targets[turn];
+        Envelope<?> message;
+        try {
+            message = target.forMailbox(envelope);
+        } catch (RuntimeException copyFailure) {
+            return finish(1, failed(target, envelope, copyFailure, null), envelope);
+        }
+        if (target.mailbox.refuses()) {
+            target.mailbox.reserve(envelope);
+        }
+        tracker.handedOver(target.mailbox.put(message, tracker) ? 1 : 0);
+        return tracker;
+    }
+
+    private PublishResult sendToSync(Subscriber target, Envelope<?> envelope, DispatchContext context) {
+        if (context.dispatching) {
+            Results.Tracker tracker = new Results.Tracker(envelope, false);
+            tracker.add();
+            context.queue(() -> deliverDeferred(List.of(target), envelope, tracker));
+            tracker.handedOver(1);
+            return tracker;
+        }
+        Topic<?> savedTopic = context.topic;
+        Object savedPayload = context.payload;
+        Envelope<?> savedEnvelope = context.envelope;
+        Envelope<?> savedParent = context.parent;
+        context.topic = envelope.topic();
+        context.payload = envelope.payload();
+        context.envelope = envelope;
+        context.dispatching = true;
+        List<Throwable> failures = null;
+        try {
+            Throwable failure = deliverSync(target, envelope);
+            if (failure != null) {
+                failures = failed(target, envelope, failure, null);
+            }
+            runQueued(context);
+        } finally {
+            context.dispatching = false;
+            context.topic = savedTopic;
+            context.payload = savedPayload;
+            context.envelope = savedEnvelope;
+            context.parent = savedParent;
+        }
+        return failures == null ? Results.done(1) : finish(1, failures, envelope);
+    }
+
+    // ---------------------------------------------------------------------------------------------- request/reply
+
+    @Override
+    public <Q, R> Subscription respond(Topic<Q> topic, Responder<? super Q, ? extends R> responder) {
+        return respond(topic, responder, Delivery.sync());
+    }
+
+    @Override
+    public <Q, R> Subscription respond(Topic<Q> topic, Responder<? super Q, ? extends R> responder,
+                                       Delivery delivery) {
+        Objects.requireNonNull(topic, "topic");
+        Objects.requireNonNull(responder, "responder");
+        Objects.requireNonNull(delivery, "delivery");
+        return addResponder(topic, new ResponderHandler(requests, responder, null), delivery);
+    }
+
+    @Override
+    public <Q, R> Subscription respondAsync(Topic<Q> topic, AsyncResponder<? super Q, ? extends R> responder) {
+        return respondAsync(topic, responder, Delivery.sync());
+    }
+
+    @Override
+    public <Q, R> Subscription respondAsync(Topic<Q> topic, AsyncResponder<? super Q, ? extends R> responder,
+                                            Delivery delivery) {
+        Objects.requireNonNull(topic, "topic");
+        Objects.requireNonNull(responder, "responder");
+        Objects.requireNonNull(delivery, "delivery");
+        return addResponder(topic, new ResponderHandler(requests, null, responder), delivery);
+    }
+
+    @Override
+    public <Q, R> CompletableFuture<R> request(Topic<Q> topic, Q request, Class<R> replyType, Duration timeout) {
+        Objects.requireNonNull(topic, "topic");
+        Objects.requireNonNull(request, "request");
+        long nanos = Requests.checkReply(replyType, timeout, false);
+        if (!topic.type().rawType().isInstance(request)) {
+            topic.cast(request);
+        }
+        return startRequest(topic, request, null, replyType, false, timeout, nanos);
+    }
+
+    @Override
+    public <R> CompletableFuture<R> request(Object request, Class<R> replyType, Duration timeout) {
+        Objects.requireNonNull(request, "request");
+        long nanos = Requests.checkReply(replyType, timeout, false);
+        return startRequest(Topic.of(request.getClass()), request, null, replyType, false, timeout, nanos);
+    }
+
+    @Override
+    public <Q, R> CompletableFuture<Envelope<R>> requestEnvelope(Envelope<Q> request, Class<R> replyType,
+                                                                 Duration timeout) {
+        Objects.requireNonNull(request, "request");
+        long nanos = Requests.checkReply(replyType, timeout, true);
+        return startRequest(request.topic(), request.payload(), request, replyType, true, timeout, nanos);
+    }
+
+    /**
+     * Hands a request to one responder, picked as {@link #sendEnvelope} picks a subscriber. A synchronous responder
+     * runs here; for an asynchronous one the request awaits (findable by id, deadline timer running) before it enters
+     * the mailbox.
+     */
+    private <T> CompletableFuture<T> startRequest(Topic<?> topic, Object payload, Envelope<?> given, Class<?> replyType,
+                                                  boolean envelopes, Duration timeout, long nanos) {
+        long deadline = requests.scheduler().nanoTime() + nanos;
+        if (closed) {
+            return CompletableFuture.failedFuture(new RequestException(RequestException.Reason.BUS_CLOSED,
+                    topic.name(), "Bus '" + name + "': a request on topic '" + topic.name()
+                            + "' failed: request() must not be called after close()", null));
+        }
+        Route route = responderRoute(topic);
+        DispatchContext context = DispatchContext.current();
+        Envelope<?> envelope = given == null ? newEnvelope(topic, payload, context.envelope(this))
+                : stamp(given, context.envelope(this));
+        for (Interceptor interceptor : interceptors) {
+            envelope = interceptor.onPublish(envelope);
+            if (envelope == null) {
+                return CompletableFuture.failedFuture(new RequestException(RequestException.Reason.REJECTED,
+                        topic.name(), "Bus '" + name + "': a request on topic '" + topic.name()
+                                + "' failed: interceptor " + interceptor + " vetoed it", null));
+            }
+        }
+        Subscriber[] targets = route.state.subscribers;
+        if (targets.length == 0) {
+            return CompletableFuture.failedFuture(new RequestException(RequestException.Reason.NO_RESPONDER,
+                    topic.name(), "Bus '" + name + "': request " + envelope.id() + " on topic '" + topic.name()
+                            + "' failed: the topic has no responder", null));
+        }
+        PendingRequest<T> pending = new PendingRequest<>(requests, envelope, replyType, envelopes, timeout, deadline);
+        int turn = route.nextTurn(targets.length);
+        for (int i = 0; i < targets.length; i++) {
+            Subscriber responder = targets[turn + i < targets.length ? turn + i : turn + i - targets.length];
+            pending.responder = responder.name;
+            if (responder.mailbox == null) {
+                deliverRequest(responder, envelope, pending, context);
+                return pending;
+            }
+            pending.await();
+            Envelope<?> message = pending.isDone() ? null : copyForMailbox(responder, envelope, pending);
+            if (message == null || responder.mailbox.offer(message, null)) {
+                return pending;
+            }
+        }
+        Subscriber responder = targets[turn];
+        pending.responder = responder.name;
+        Envelope<?> message = copyForMailbox(responder, envelope, pending);
+        if (message == null) {
+            return pending;
+        }
+        try {
+            if (responder.mailbox.refuses()) {
+                responder.mailbox.reserve(envelope);
+            }
+            responder.mailbox.put(message, null);
+        } catch (MailboxFullException full) {
+            pending.fail(RequestException.Reason.REJECTED, full.getMessage(), full);
+        }
+        return pending;
+    }
+
+    /** What enters an asynchronous responder's mailbox (a copy if isolated); null if copying failed the request. */
+    private Envelope<?> copyForMailbox(Subscriber responder, Envelope<?> envelope, PendingRequest<?> pending) {
+        try {
+            return responder.forMailbox(envelope);
+        } catch (RuntimeException copyFailure) {
+            pending.responderFailed(copyFailure);
+            failed(responder, envelope, copyFailure, null);
+            return null;
+        }
+    }
+
+    /** Runs a synchronous responder on the requester's thread, at once even when nested, so a handler may wait. */
+    private void deliverRequest(Subscriber responder, Envelope<?> envelope, PendingRequest<?> pending,
+                                DispatchContext context) {
+        Topic<?> savedTopic = context.topic;
+        Object savedPayload = context.payload;
+        Envelope<?> savedEnvelope = context.envelope;
+        Envelope<?> savedParent = context.parent;
+        PendingRequest<?> savedRequest = context.request;
+        boolean nested = context.dispatching;
+        context.topic = envelope.topic();
+        context.payload = envelope.payload();
+        context.envelope = envelope;
+        context.request = pending;
+        context.dispatching = true;
+        try {
+            Throwable failure = deliverSync(responder, envelope);
+            if (failure instanceof Rejected) {
+                pending.fail(RequestException.Reason.REJECTED, "responder '" + responder.name + "' rejected it: "
+                        + ((Rejected) failure).reason, null);
+            } else if (failure != null) {
+                pending.responderFailed(failure);
+            } else if (!pending.started) {
+                pending.fail(RequestException.Reason.REJECTED, "responder '" + responder.name + "' skipped it (an "
+                        + "interceptor vetoed the delivery, or it was a duplicate for an idempotent responder)", null);
+            }
+            if (failure != null) {
+                failed(responder, envelope, failure, null);
+            }
+            if (!nested) {
+                runQueued(context);
+            }
+        } finally {
+            context.dispatching = nested;
+            context.topic = savedTopic;
+            context.payload = savedPayload;
+            context.envelope = savedEnvelope;
+            context.parent = savedParent;
+            context.request = savedRequest;
+        }
+    }
+
+    /** A given envelope as publish(Envelope) stamps it: timestamp, and the correlation of the current message. */
+    private <T> Envelope<T> stamp(Envelope<T> envelope, Envelope<?> parent) {
+        boolean ownCorrelation = !envelope.correlationId().equals(envelope.id());
+        return Envelope.restore(envelope.id(), envelope.topic(), envelope.payload(),
+                envelope.timestamp() != null ? envelope.timestamp() : now(),
+                ownCorrelation || parent == null ? envelope.correlationId() : parent.correlationId(),
+                envelope.causationId() != null || parent == null ? envelope.causationId() : parent.id(),
+                envelope.headers());
+    }
+
+    private Route responderRoute(Topic<?> topic) {
+        Route route = requests.routes.get(topic);
+        if (route != null) {
+            return route;
+        }
+        synchronized (lock) {
+            route = requests.routes.get(topic);
+            if (route == null) {
+                registerName(topic);
+                route = new Route(this, topic, requests.matching(topic), interceptors.length > 0);
+                requests.routes.put(topic, route);
+            }
+            return route;
+        }
+    }
+
+    /** As {@link #add}, into the registry of responders rather than of subscriptions. */
+    private Subscriber addResponder(Topic<?> topic, ResponderHandler handler, Delivery delivery) {
+        Selector selector = selector(topic);
+        checkOpen("respond");
+        synchronized (lock) {
+            checkOpen("respond");
+            long number = ++sequence;
+            String responderName = delivery.name() != null ? delivery.name()
+                    : "#" + number + " responder of " + selector.describe();
+            Mailbox.Settings settings = delivery.isAsync()
+                    ? new Mailbox.Settings(delivery.executor() != null ? delivery.executor() : defaultExecutor(),
+                            delivery.capacity(), delivery.overflow(), delivery.blockTimeout().toNanos(),
+                            delivery.concurrency())
+                    : null;
+            Subscriber responder = new Subscriber(this, number, responderName, selector, handler, true, false,
+                    settings, Guard.of(delivery, responderName, this),
+                    config.serialization().isolation(selector, delivery.isIsolated(), responderName));
+            requests.add(responder, interceptors.length > 0);
+            if (responder.mailbox != null) {
+                mailboxes.removeIf(Mailbox::isRetired);
+                mailboxes.add(responder.mailbox);
+            }
+            return responder;
+        }
+    }
+
+    /** Reports a failure that happened outside any delivery (a responder's failed stage) to the error handler. */
+    void reportFailure(Envelope<?> envelope, String subscriber, Throwable cause) {
+        try {
+            errorHandler.accept(new DeliveryFailure(envelope, subscriber, cause));
+        } catch (Throwable handlerFailure) {
+            LOG.error("Bus '{}': the error handler failed on the failure of responder '{}'", name, subscriber,
+                    handlerFailure);
+        }
+    }
+
+    /** Where a request's timeout completes its future: the default executor, or null once the bus is closed. */
+    Executor completionExecutor() {
+        synchronized (lock) {
+            return closed ? null : defaultExecutor();
+        }
+    }
+
+    /** Requests awaiting a reply from another thread; for tests. */
+    int awaitingRequests() {
+        return requests.awaitingCount();
+    }
+
+    /** Replies that came after their request stopped waiting; for tests. */
+    long lateReplies() {
+        return requests.lateReplies();
+    }
+
     // ---------------------------------------------------------------------------------------------- lifecycle
 
     private void checkOpen(String method) {
@@ -942,6 +1339,7 @@ public final class DefaultMessageBus implements MessageBus {
             }
             mailbox.close();
         }
+        requests.closeAll();
         if (unfinished > 0) {
             LOG.warn("Bus '{}': {} subscriptions had not drained after {}; their waiting messages are reported as "
                     + "dropped", name, unfinished, config.drainTimeout());

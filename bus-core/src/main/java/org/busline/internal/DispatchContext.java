@@ -25,6 +25,8 @@ final class DispatchContext {
     Envelope<?> envelope;
     /** The message whose handler published the current one, or null. */
     Envelope<?> parent;
+    /** The request whose synchronous responder runs on this thread now, handed to it without a lookup; or null. */
+    PendingRequest<?> request;
 
     private ArrayDeque<Runnable> queued;
 

@@ -221,6 +221,26 @@ final class Mailbox {
         return true;
     }
 
+    /**
+     * Puts a message only if there is room now, whatever the overflow policy: never waits, drops or refuses. For
+     * point-to-point sends and requests, which then try another subscription.
+     *
+     * @return false if the mailbox is full
+     */
+    boolean offer(Envelope<?> envelope, Results.Tracker tracker) {
+        if (!tryReserve()) {
+            return false;
+        }
+        if (tracker != null) {
+            tracker.add();
+        }
+        queue.offer(new Entry(envelope, tracker));
+        if (drainers.get() < settings.concurrency() && tryAddDrainer()) {
+            start();
+        }
+        return true;
+    }
+
     /** True when nothing waits and no drain task runs. */
     boolean isIdle() {
         return reserved.get() - taken.get() == 0 && drainers.get() == 0;

@@ -1,6 +1,7 @@
 package org.busline.internal;
 
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
 import org.busline.Topic;
 
 /**
@@ -13,11 +14,18 @@ final class Route {
     final DefaultMessageBus bus;
     final Topic<?> topic;
     volatile State state;
+    /** Point-to-point sends and requests take tickets here; ticket n starts looking for a taker at n mod count. */
+    private final AtomicLong tickets = new AtomicLong();
 
     Route(DefaultMessageBus bus, Topic<?> topic, Subscriber[] subscribers, boolean intercepted) {
         this.bus = bus;
         this.topic = topic;
         this.state = new State(subscribers, intercepted);
+    }
+
+    /** The index of the subscriber, of {@code count}, that the next point-to-point message offers itself to first. */
+    int nextTurn(int count) {
+        return (int) Math.floorMod(tickets.getAndIncrement(), (long) count);
     }
 
     /** Called under the registry lock with a subscriber newer than all present. */

@@ -4,7 +4,7 @@ import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
 
 /** An executor that runs nothing until a test calls {@link #runAll()}, which runs tasks on the calling thread. */
-final class ManualExecutor implements Executor {
+public final class ManualExecutor implements Executor {
     private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
 
     @Override
@@ -13,7 +13,7 @@ final class ManualExecutor implements Executor {
     }
 
     /** Runs tasks, also those they submit, until none is left; returns how many ran. */
-    int runAll() {
+    public int runAll() {
         int ran = 0;
         for (;;) {
             Runnable next;
@@ -29,7 +29,7 @@ final class ManualExecutor implements Executor {
     }
 
     /** How many tasks wait. */
-    synchronized int queued() {
+    public synchronized int queued() {
         return tasks.size();
     }
 }

@@ -11,7 +11,7 @@ import org.busline.spi.Scheduler;
  * A scheduler whose time moves only when a test calls {@link #advance(Duration)}, which runs the due tasks on the
  * calling thread, in order of due time, then of scheduling. Thread-safe.
  */
-final class ManualScheduler implements Scheduler {
+public final class ManualScheduler implements Scheduler {
     private record Task(long due, long sequence, Runnable action) {
     }
 
@@ -39,7 +39,7 @@ final class ManualScheduler implements Scheduler {
     }
 
     /** Moves time forward by {@code step}, running every task due by then (also tasks those tasks schedule). */
-    void advance(Duration step) {
+    public void advance(Duration step) {
         long target;
         synchronized (this) {
             target = now + step.toNanos();
@@ -60,12 +60,12 @@ final class ManualScheduler implements Scheduler {
     }
 
     /** Every delay asked for so far, in order. */
-    synchronized List<Duration> delays() {
+    public synchronized List<Duration> delays() {
         return List.copyOf(delays);
     }
 
     /** How many tasks wait. */
-    synchronized int pending() {
+    public synchronized int pending() {
         return tasks.size();
     }
 }
