@@ -27,7 +27,7 @@ public final class Main {
         System.exit(run(args, System.out));
     }
 
-    /** Runs the examples and returns the exit status: 0 if nothing was lost, 1 if something was, 2 for bad arguments. */
+    /** Runs the examples and returns the exit status: 0 if nothing was lost, 1 if anything was, 2 for bad arguments. */
     static int run(String[] args, PrintStream out) throws InterruptedException {
         int orders = 1000;
         double failureRate = 0.3;

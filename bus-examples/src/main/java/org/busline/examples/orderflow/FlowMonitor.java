@@ -91,8 +91,8 @@ public final class FlowMonitor implements Interceptor {
     /** Counts by subscription name, sorted by name. */
     public Map<String, Counts> counts() {
         Map<String, Counts> result = new TreeMap<>();
-        tallies.forEach((name, t) -> result.put(name, new Counts(t.handled.sum(), t.failed.sum() - t.failedFinally.sum(),
-                t.deadLettered.sum(), t.dropped.sum())));
+        tallies.forEach((name, t) -> result.put(name, new Counts(t.handled.sum(),
+                t.failed.sum() - t.failedFinally.sum(), t.deadLettered.sum(), t.dropped.sum())));
         return result;
     }
 

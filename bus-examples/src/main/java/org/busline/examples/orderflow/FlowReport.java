@@ -22,14 +22,16 @@ import org.busline.examples.orderflow.payments.PaymentFailed;
 import org.busline.examples.orderflow.payments.PaymentService;
 
 /** The end state of a run, the checks that nothing was lost, and the trace and summary the program prints. */
-public record FlowReport(OrderFlow.Options options, boolean settledInTime, int outcomes,
+public record FlowReport(OrderFlow.Options options, List<String> placed, List<String> refused,
+                         boolean settledInTime, int outcomes,
                          Map<String, OrderPlaced> orders, Map<String, Status> status,
                          Map<String, Integer> initialStock, Map<String, Integer> stock, Map<String, Integer> reserved,
                          List<Notification> notifications, Map<String, Counts> counts, Map<String, List<Step>> flows,
                          List<DeadLetter> deadLetters, boolean virtualThreads, long elapsedNanos) {
 
     /** Order ids ("o-17") by their number. */
-    private static final Comparator<String> BY_NUMBER = Comparator.comparingInt((String id) -> Integer.parseInt(id.substring(2)));
+    private static final Comparator<String> BY_NUMBER =
+            Comparator.comparingInt((String id) -> Integer.parseInt(id.substring(2)));
 
     /** The ids of the orders in the given state, in order. */
     public List<String> ordersThatAre(Status wanted) {
@@ -51,14 +53,18 @@ public record FlowReport(OrderFlow.Options options, boolean settledInTime, int o
         return ids;
     }
 
-    /** Everything that went wrong; empty when every order was paid or dead-lettered, and notified, and nothing was lost. */
+    /** Everything that went wrong: empty when every order was paid or dead-lettered, and notified, and nothing lost. */
     public List<String> problems() {
         List<String> problems = new ArrayList<>();
         if (!settledInTime) {
             problems.add("payments did not settle every order within " + OrderFlow.SETTLE_TIMEOUT.toSeconds() + " s");
         }
-        if (orders.size() != options.orders()) {
-            problems.add(orders.size() + " orders taken of " + options.orders() + " placed");
+        if (!refused.isEmpty()) {
+            problems.add(refused.size() + " orders not placed, for example: " + refused.get(0));
+        }
+        if (placed.size() != options.orders() || !orders.keySet().equals(Set.copyOf(placed))) {
+            problems.add(placed.size() + " orders placed of " + options.orders() + ", but " + orders.size()
+                    + " taken by the orders module");
         }
         List<String> open = ordersThatAre(Status.PLACED);
         if (!open.isEmpty()) {
@@ -150,7 +156,8 @@ public record FlowReport(OrderFlow.Options options, boolean settledInTime, int o
         out.printf("  stock: %d units reserved, %s%n", units, stockIsConsistent() ? "consistent" : "INCONSISTENT");
         List<String> problems = problems();
         if (problems.isEmpty()) {
-            out.println("  OK: every order paid or dead-lettered, and notified; one correlation id per order; nothing lost");
+            out.println("  OK: every order paid or dead-lettered, and notified; one correlation id per order; "
+                    + "nothing lost");
         } else {
             problems.forEach(problem -> out.println("  PROBLEM: " + problem));
         }

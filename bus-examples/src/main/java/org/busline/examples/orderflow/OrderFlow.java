@@ -1,9 +1,12 @@
 package org.busline.examples.orderflow;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -16,6 +19,7 @@ import org.busline.MessageBus;
 import org.busline.MessageHandler;
 import org.busline.examples.orderflow.inventory.InventoryService;
 import org.busline.examples.orderflow.notifications.NotificationService;
+import org.busline.examples.orderflow.orders.OrderAccepted;
 import org.busline.examples.orderflow.orders.OrderService;
 import org.busline.examples.orderflow.orders.PlaceOrder;
 import org.busline.examples.orderflow.payments.PaymentCaptured;
@@ -30,11 +34,14 @@ import org.busline.examples.orderflow.payments.PaymentService;
 public final class OrderFlow {
     /** The most orders one run places (the trace keeps every step in memory). */
     public static final int MAX_ORDERS = 100_000;
+    /** How long the shop front waits for the id of an order it places. */
+    static final Duration PLACE_DEADLINE = Duration.ofSeconds(1);
     /** How long the shop waits for payments to settle every order before it closes the bus anyway. */
     static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(60);
 
     static final List<String> SKUS = List.of("sku-apple", "sku-pear", "sku-fig");
-    static final Map<String, Integer> STOCK = Map.of("sku-apple", 1_000_000, "sku-pear", 1_000_000, "sku-fig", 1_000_000);
+    static final Map<String, Integer> STOCK = Map.of("sku-apple", 1_000_000, "sku-pear", 1_000_000,
+            "sku-fig", 1_000_000);
 
     private OrderFlow() {
     }
@@ -43,7 +50,8 @@ public final class OrderFlow {
     public record Options(int orders, double failureRate, long seed) {
         public Options {
             if (orders <= 0 || orders > MAX_ORDERS) {
-                throw new IllegalArgumentException("orders must be between 1 and " + MAX_ORDERS + ", but was " + orders);
+                throw new IllegalArgumentException("orders must be between 1 and " + MAX_ORDERS + ", but was "
+                        + orders);
             }
             if (!(failureRate >= 0.0 && failureRate <= 1.0)) {
                 throw new IllegalArgumentException("failure rate must be between 0 and 1, but was " + failureRate);
@@ -60,8 +68,10 @@ public final class OrderFlow {
         Optional<ExecutorService> virtualThreads = virtualThreads();
         ExecutorService notificationThreads = virtualThreads.orElseGet(
                 () -> Executors.newCachedThreadPool(daemonThreads("notifications")));
+        List<String> placed = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
         AtomicInteger outcomes = new AtomicInteger();
-        CountDownLatch settled = new CountDownLatch(options.orders());
+        CountDownLatch settled = new CountDownLatch(options.orders());    // one outcome per order
         OrderService orders;
         InventoryService inventory;
         NotificationService notifications;
@@ -78,7 +88,7 @@ public final class OrderFlow {
             inventory = new InventoryService(bus, inventoryThread, STOCK);
             notifications = new NotificationService(bus, notificationThreads);
 
-            // The shop front places the orders, then waits until payments settled each one, paid or failed.
+            // The shop front places each order and waits for its id, then waits until payments settled each one.
             MessageHandler<Object> settle = outcome -> {
                 outcomes.incrementAndGet();
                 settled.countDown();
@@ -86,7 +96,14 @@ public final class OrderFlow {
             bus.subscribe(PaymentCaptured.TOPIC, settle, Delivery.sync().name("front"));
             bus.subscribe(PaymentFailed.TOPIC, settle, Delivery.sync().name("front"));
             for (int i = 0; i < options.orders(); i++) {
-                bus.publish(PlaceOrder.TOPIC, order(i));
+                try {
+                    CompletableFuture<OrderAccepted> reply =
+                            bus.request(PlaceOrder.TOPIC, order(i), OrderAccepted.class, PLACE_DEADLINE);
+                    placed.add(reply.join().orderId());
+                } catch (CompletionException notPlaced) {    // a RequestException says why: timeout, no responder...
+                    refused.add(notPlaced.getCause().getMessage());
+                    settled.countDown();    // no order, so no outcome to wait for
+                }
             }
             inTime = settled.await(SETTLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } finally {    // the bus closed gracefully first: it refused new messages and let the mailboxes drain
@@ -94,7 +111,7 @@ public final class OrderFlow {
             inventoryThread.shutdown();
             notificationThreads.shutdown();
         }
-        return new FlowReport(options, inTime, outcomes.get(), orders.orders(), orders.status(), STOCK,
+        return new FlowReport(options, placed, refused, inTime, outcomes.get(), orders.orders(), orders.status(), STOCK,
                 inventory.stock(), inventory.reserved(), notifications.sent(), monitor.counts(), monitor.flows(),
                 monitor.deadLetters(), virtualThreads.isPresent(), System.nanoTime() - start);
     }

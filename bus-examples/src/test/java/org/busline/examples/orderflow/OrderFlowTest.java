@@ -2,6 +2,7 @@ package org.busline.examples.orderflow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,6 +29,13 @@ class OrderFlowTest {
     @BeforeAll
     static void runTheShop() throws InterruptedException {
         report = OrderFlow.run(new OrderFlow.Options(ORDERS, FAILURE_RATE, SEED));
+    }
+
+    @Test
+    void everyRequestToPlaceAnOrderIsAnsweredWithItsId() {
+        assertThat(report.refused()).isEmpty();
+        assertThat(report.placed()).hasSize(ORDERS).doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(report.orders().keySet());
     }
 
     @Test
@@ -126,5 +134,22 @@ class OrderFlowTest {
         assertThat(counts.get("notifications")).isEqualTo(new Counts(ORDERS, 0, 0, 0));
         assertThat(report.problems()).isEmpty();
         assertThat(report.ok()).isTrue();
+    }
+
+    @Test
+    void theReportCatchesALostNotificationAndAnOrderLeftOpen() {
+        FlowReport r = report;
+        Map<String, Status> oneLeftOpen = new HashMap<>(r.status());
+        oneLeftOpen.put("o-2", Status.PLACED);
+
+        FlowReport lost = new FlowReport(r.options(), r.placed(), r.refused(), r.settledInTime(), r.outcomes(),
+                r.orders(), oneLeftOpen, r.initialStock(), r.stock(), r.reserved(),
+                r.notifications().stream().filter(n -> !n.orderId().equals("o-1")).toList(), r.counts(), r.flows(),
+                r.deadLetters(), r.virtualThreads(), r.elapsedNanos());
+
+        assertThat(lost.ok()).isFalse();
+        assertThat(lost.problems()).anySatisfy(problem -> assertThat(problem)
+                        .isEqualTo("1 orders neither paid nor dead-lettered: [o-2]"))
+                .anySatisfy(problem -> assertThat(problem).isEqualTo("1 orders not notified exactly once: [o-1]"));
     }
 }

@@ -24,7 +24,8 @@ public final class InventoryService {
 
     public InventoryService(MessageBus bus, Executor executor, Map<String, Integer> initialStock) {
         stock.putAll(initialStock);
-        bus.subscribeEnvelopes(OrderPlaced.TOPIC, message -> reserve(message), Delivery.async(executor).isolated().name(NAME));
+        bus.subscribeEnvelopes(OrderPlaced.TOPIC, message -> reserve(message),
+                Delivery.async(executor).isolated().name(NAME));
     }
 
     private void reserve(Envelope<? extends OrderPlaced> message) {

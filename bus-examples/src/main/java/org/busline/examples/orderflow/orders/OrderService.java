@@ -27,11 +27,12 @@ public final class OrderService {
 
     public OrderService(MessageBus bus) {
         this.bus = bus;
-        bus.subscribe(PlaceOrder.TOPIC, this::place, Delivery.sync().name(NAME));
+        bus.respond(PlaceOrder.TOPIC, this::place, Delivery.sync().name(NAME));    // answers on the caller's thread
         bus.subscribeEnvelopes(PaymentCaptured.TOPIC, paid -> settle(paid, paid.payload().orderId(), Status.PAID),
                 Delivery.sync().name(NAME));
         bus.subscribeEnvelopes(PaymentFailed.TOPIC,
-                failed -> settle(failed, failed.payload().orderId(), Status.PAYMENT_FAILED), Delivery.sync().name(NAME));
+                failed -> settle(failed, failed.payload().orderId(), Status.PAYMENT_FAILED),
+                Delivery.sync().name(NAME));
     }
 
     private OrderAccepted place(PlaceOrder request) {

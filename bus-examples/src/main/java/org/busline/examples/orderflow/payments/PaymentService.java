@@ -11,7 +11,10 @@ import org.busline.examples.orderflow.orders.OrderPlaced;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Charges each placed order through a flaky gateway, retrying with back-off; a charge that keeps failing ends as a dead letter. */
+/**
+ * Charges each placed order through a flaky gateway, retrying with back-off; a charge that keeps failing ends as a
+ * dead letter, which this module turns into a {@link PaymentFailed}.
+ */
 public final class PaymentService {
     public static final String NAME = "payments";
     /** Four attempts, waiting up to 1, 2, then 4 ms (full jitter) between them: fast, for the example. */
