@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** The README's order-flow snippet is copied from this module's code: every Java line of it must be there. */
+/** The README's order-flow section is copied from this module's code: every Java line of it must be there. */
 class ReadmeSnippetTest {
 
     @Test
@@ -24,16 +24,24 @@ class ReadmeSnippetTest {
         }
         List<String> sourceLines = sources.lines().map(String::strip).toList();
 
-        assertThat(javaLines(Path.of("README-snippet.md"))).isNotEmpty()
+        assertThat(javaLines(Path.of("..", "README.md"), "## The order flow")).isNotEmpty()
                 .allSatisfy(line -> assertThat(sourceLines).contains(line));
     }
 
-    /** The lines of the ```java blocks, stripped, without blank lines, braces alone and comments. */
-    private static List<String> javaLines(Path markdown) throws IOException {
+    /**
+     * The lines of the ```java blocks of one section (from its heading to the next of level 2), stripped, without
+     * blank lines, braces alone and comments.
+     */
+    private static List<String> javaLines(Path markdown, String heading) throws IOException {
         List<String> lines = new ArrayList<>();
+        boolean inSection = false;
         boolean inJava = false;
         for (String line : Files.readAllLines(markdown)) {
-            if (line.startsWith("```")) {
+            if (!inJava && line.startsWith("## ")) {
+                inSection = line.startsWith(heading);
+            } else if (!inSection) {
+                continue;
+            } else if (line.startsWith("```")) {
                 inJava = line.equals("```java");
             } else if (inJava && !line.isBlank() && !line.strip().equals("}") && !line.strip().startsWith("//")) {
                 lines.add(line.strip());

@@ -24,11 +24,11 @@ public final class InventoryService {
 
     public InventoryService(MessageBus bus, Executor executor, Map<String, Integer> initialStock) {
         stock.putAll(initialStock);
-        bus.subscribeEnvelopes(OrderPlaced.TOPIC, message -> reserve(message),
+        bus.subscribeEnvelopes(OrderPlaced.TOPIC, this::reserve,
                 Delivery.async(executor).isolated().name(NAME));
     }
 
-    private void reserve(Envelope<? extends OrderPlaced> message) {
+    private void reserve(Envelope<OrderPlaced> message) {
         OrderPlaced order = message.payload();
         stock.merge(order.sku(), -order.quantity(), Integer::sum);
         reserved.merge(order.orderId(), order.quantity(), Integer::sum);

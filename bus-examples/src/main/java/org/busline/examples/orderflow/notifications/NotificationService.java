@@ -20,11 +20,11 @@ public final class NotificationService {
     private final Queue<Notification> sent = new ConcurrentLinkedQueue<>();
 
     public NotificationService(MessageBus bus, Executor executor) {
-        bus.subscribeEnvelopes(OrderPlaced.TOPIC, message -> confirm(message),
+        bus.subscribeEnvelopes(OrderPlaced.TOPIC, this::confirm,
                 Delivery.async(executor).concurrency(16).name(NAME));
     }
 
-    private void confirm(Envelope<? extends OrderPlaced> message) {
+    private void confirm(Envelope<OrderPlaced> message) {
         OrderPlaced order = message.payload();
         sent.add(new Notification(order.customer(), order.orderId(), "We received your order " + order.orderId()));
         log.debug("[{}] notifications: told {} that {} was received", message.correlationId(), order.customer(),

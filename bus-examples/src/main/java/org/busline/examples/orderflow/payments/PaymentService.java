@@ -28,12 +28,12 @@ public final class PaymentService {
     public PaymentService(MessageBus bus, PaymentGateway gateway, Executor executor) {
         this.bus = bus;
         this.gateway = gateway;
-        bus.subscribeEnvelopes(OrderPlaced.TOPIC, message -> charge(message),
+        bus.subscribeEnvelopes(OrderPlaced.TOPIC, this::charge,
                 Delivery.async(executor).concurrency(4).retry(RETRY).name(NAME));
         bus.subscribe(DeadLetter.class, this::gaveUp, Delivery.sync().name(NAME + ".dead-letters"));
     }
 
-    private void charge(Envelope<? extends OrderPlaced> message) throws PaymentDeclinedException {
+    private void charge(Envelope<OrderPlaced> message) throws PaymentDeclinedException {
         OrderPlaced order = message.payload();
         String attempt = message.header(RetryPolicy.ATTEMPT_HEADER);
         try {
