@@ -172,13 +172,14 @@ public final class DefaultMessageBus implements MessageBus {
         DispatchContext context = DispatchContext.current();
         Route.State state = route.state;
         if (state.fast && !context.dispatching) {
-            return deliverFast(route.topic, state.subscribers, payload, context);
+            return deliverFast(route.topic, state.subscribers, 0, state.subscribers.length, payload, context);
         }
         return publishEnvelope(route, newEnvelope(route.topic, payload, context.envelope(this)), context);
     }
 
     /** Synchronous payload handlers only, not nested in another delivery: no envelope unless somebody asks. */
-    private PublishResult deliverFast(Topic<?> topic, Subscriber[] targets, Object payload, DispatchContext context) {
+    private PublishResult deliverFast(Topic<?> topic, Subscriber[] targets, int first, int end, Object payload,
+                                      DispatchContext context) {
         Topic<?> savedTopic = context.topic;
         Object savedPayload = context.payload;
         Envelope<?> savedEnvelope = context.envelope;
@@ -191,7 +192,8 @@ public final class DefaultMessageBus implements MessageBus {
         List<Throwable> failures = null;
         Envelope<?> failedMessage = null;
         try {
-            for (Subscriber subscriber : targets) {
+            for (int i = first; i < end; i++) {
+                Subscriber subscriber = targets[i];
                 try {
                     subscriber.payloadHandler.onMessage(payload);
                 } catch (Throwable failure) {
@@ -207,8 +209,7 @@ public final class DefaultMessageBus implements MessageBus {
             context.envelope = savedEnvelope;
             context.parent = savedParent;
         }
-        return failures == null ? Results.done(targets.length)
-                : finish(targets.length, failures, failedMessage);
+        return failures == null ? Results.done(end - first) : finish(end - first, failures, failedMessage);
     }
 
     private PublishResult publishEnvelope(Route route, Envelope<?> envelope, DispatchContext context) {
@@ -956,8 +957,8 @@ public final class DefaultMessageBus implements MessageBus {
         Route.State state = route.state;
         if (state.fast && !context.dispatching) {
             Subscriber[] targets = state.subscribers;
-            return deliverFast(route.topic, new Subscriber[] {targets[route.nextTurn(targets.length)]}, payload,
-                    context);
+            int turn = route.nextTurn(targets.length);
+            return deliverFast(route.topic, targets, turn, turn + 1, payload, context);
         }
         return sendEnvelope(route, newEnvelope(route.topic, payload, context.envelope(this)), context);
     }
