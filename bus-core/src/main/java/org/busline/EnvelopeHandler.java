@@ -3,7 +3,9 @@ package org.busline;
 /**
  * Handles each message a subscription receives together with its metadata (id, topic, correlation id, headers).
  *
- * <p>Threading is as for {@link MessageHandler}. Prefer {@link MessageHandler} where the metadata is not needed: a
+ * <p>Threading is as for {@link MessageHandler}. A handler of a type topic also receives the messages of its
+ * subtypes, so the envelope's payload and topic may be of a subtype of {@code T}; a method reference to
+ * {@code void on(Envelope<OrderPlaced> message)} fits. Prefer {@link MessageHandler} where the metadata is not needed: a
  * synchronous publish to payload handlers allocates nothing.
  *
  * @param <T> the type of message handled
@@ -16,5 +18,5 @@ public interface EnvelopeHandler<T> {
      * @param envelope the message and its metadata, never null
      * @throws Exception to report a failure, as for {@link MessageHandler#onMessage}
      */
-    void onMessage(Envelope<? extends T> envelope) throws Exception;
+    void onMessage(Envelope<T> envelope) throws Exception;
 }

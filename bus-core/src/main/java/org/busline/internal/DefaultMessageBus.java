@@ -132,23 +132,43 @@ public final class DefaultMessageBus implements MessageBus {
 
     @Override
     public PublishResult publish(Object message) {
-        Objects.requireNonNull(message, "message");
-        Route route = classRoutes.get(message.getClass());
-        if (route == null) {
-            route = route(Topic.of(message.getClass()));
-        }
-        return dispatch(route, message);
+        return dispatch(routeOf(message), message);
     }
 
     @Override
     public <T> PublishResult publish(Topic<T> topic, T message) {
+        return dispatch(routeOf(topic, message), message);
+    }
+
+    /** The route of the type topic of the message's class. */
+    private Route routeOf(Object message) {
+        Objects.requireNonNull(message, "message");
+        Route route = classRoutes.get(message.getClass());
+        return route != null ? route : route(Topic.of(message.getClass()));
+    }
+
+    /** The route of a topic, once the message is checked against its type. */
+    private Route routeOf(Topic<?> topic, Object message) {
         Objects.requireNonNull(topic, "topic");
         Objects.requireNonNull(message, "message");
         Route route = route(topic);
         if (!topic.type().rawType().isInstance(message)) {
             topic.cast(message);
         }
-        return dispatch(route, message);
+        return route;
+    }
+
+    /** Runs the interceptors' {@code onPublish}; null if one vetoed the message. */
+    private Envelope<?> intercept(Route route, Envelope<?> envelope) {
+        for (Interceptor interceptor : interceptors) {
+            envelope = interceptor.onPublish(envelope);
+            if (envelope == null) {
+                LOG.debug("Bus '{}': interceptor {} vetoed a message on topic '{}'", name, interceptor,
+                        route.topic.name());
+                return null;
+            }
+        }
+        return envelope;
     }
 
     @Override
@@ -157,14 +177,7 @@ public final class DefaultMessageBus implements MessageBus {
         checkOpen("publish");
         Route route = route(envelope.topic());
         DispatchContext context = DispatchContext.current();
-        Envelope<?> parent = context.envelope(this);
-        boolean ownCorrelation = !envelope.correlationId().equals(envelope.id());
-        Envelope<T> stamped = Envelope.restore(envelope.id(), envelope.topic(), envelope.payload(),
-                envelope.timestamp() != null ? envelope.timestamp() : now(),
-                ownCorrelation || parent == null ? envelope.correlationId() : parent.correlationId(),
-                envelope.causationId() != null || parent == null ? envelope.causationId() : parent.id(),
-                envelope.headers());
-        return publishEnvelope(route, stamped, context);
+        return publishEnvelope(route, stamp(envelope, context.envelope(this)), context);
     }
 
     private PublishResult dispatch(Route route, Object payload) {
@@ -172,13 +185,14 @@ public final class DefaultMessageBus implements MessageBus {
         DispatchContext context = DispatchContext.current();
         Route.State state = route.state;
         if (state.fast && !context.dispatching) {
-            return deliverFast(route.topic, state.subscribers, payload, context);
+            return deliverFast(route.topic, state.subscribers, 0, state.subscribers.length, payload, context);
         }
         return publishEnvelope(route, newEnvelope(route.topic, payload, context.envelope(this)), context);
     }
 
     /** Synchronous payload handlers only, not nested in another delivery: no envelope unless somebody asks. */
-    private PublishResult deliverFast(Topic<?> topic, Subscriber[] targets, Object payload, DispatchContext context) {
+    private PublishResult deliverFast(Topic<?> topic, Subscriber[] targets, int first, int end, Object payload,
+                                      DispatchContext context) {
         Topic<?> savedTopic = context.topic;
         Object savedPayload = context.payload;
         Envelope<?> savedEnvelope = context.envelope;
@@ -191,7 +205,8 @@ public final class DefaultMessageBus implements MessageBus {
         List<Throwable> failures = null;
         Envelope<?> failedMessage = null;
         try {
-            for (Subscriber subscriber : targets) {
+            for (int i = first; i < end; i++) {
+                Subscriber subscriber = targets[i];
                 try {
                     subscriber.payloadHandler.onMessage(payload);
                 } catch (Throwable failure) {
@@ -207,18 +222,13 @@ public final class DefaultMessageBus implements MessageBus {
             context.envelope = savedEnvelope;
             context.parent = savedParent;
         }
-        return failures == null ? Results.done(targets.length)
-                : finish(targets.length, failures, failedMessage);
+        return failures == null ? Results.done(end - first) : finish(end - first, failures, failedMessage);
     }
 
     private PublishResult publishEnvelope(Route route, Envelope<?> envelope, DispatchContext context) {
-        for (Interceptor interceptor : interceptors) {
-            envelope = interceptor.onPublish(envelope);
-            if (envelope == null) {
-                LOG.debug("Bus '{}': interceptor {} vetoed a message on topic '{}'", name, interceptor,
-                        route.topic.name());
-                return Results.done(0);
-            }
+        envelope = intercept(route, envelope);
+        if (envelope == null) {
+            return Results.done(0);
         }
         Route.State state = route.state;
         Subscriber[] targets = state.subscribers;
@@ -931,23 +941,12 @@ public final class DefaultMessageBus implements MessageBus {
 
     @Override
     public PublishResult send(Object message) {
-        Objects.requireNonNull(message, "message");
-        Route route = classRoutes.get(message.getClass());
-        if (route == null) {
-            route = route(Topic.of(message.getClass()));
-        }
-        return sendPayload(route, message);
+        return sendPayload(routeOf(message), message);
     }
 
     @Override
     public <T> PublishResult send(Topic<T> topic, T message) {
-        Objects.requireNonNull(topic, "topic");
-        Objects.requireNonNull(message, "message");
-        Route route = route(topic);
-        if (!topic.type().rawType().isInstance(message)) {
-            topic.cast(message);
-        }
-        return sendPayload(route, message);
+        return sendPayload(routeOf(topic, message), message);
     }
 
     private PublishResult sendPayload(Route route, Object payload) {
@@ -956,8 +955,8 @@ public final class DefaultMessageBus implements MessageBus {
         Route.State state = route.state;
         if (state.fast && !context.dispatching) {
             Subscriber[] targets = state.subscribers;
-            return deliverFast(route.topic, new Subscriber[] {targets[route.nextTurn(targets.length)]}, payload,
-                    context);
+            int turn = route.nextTurn(targets.length);
+            return deliverFast(route.topic, targets, turn, turn + 1, payload, context);
         }
         return sendEnvelope(route, newEnvelope(route.topic, payload, context.envelope(this)), context);
     }
@@ -967,13 +966,9 @@ public final class DefaultMessageBus implements MessageBus {
      * one with room; if none has room, the overflow policy of the one whose turn it was decides.
      */
     private PublishResult sendEnvelope(Route route, Envelope<?> envelope, DispatchContext context) {
-        for (Interceptor interceptor : interceptors) {
-            envelope = interceptor.onPublish(envelope);
-            if (envelope == null) {
-                LOG.debug("Bus '{}': interceptor {} vetoed a message sent on topic '{}'", name, interceptor,
-                        route.topic.name());
-                return Results.done(0);
-            }
+        envelope = intercept(route, envelope);
+        if (envelope == null) {
+            return Results.done(0);
         }
         Route.State state = route.state;
         Subscriber[] targets = state.subscribers;
@@ -1222,7 +1217,10 @@ public final class DefaultMessageBus implements MessageBus {
         }
     }
 
-    /** A given envelope as publish(Envelope) stamps it: timestamp, and the correlation of the current message. */
+    /**
+     * Completes an envelope given by a caller: the timestamp if it has none, and, when published from inside a
+     * handler, the parent's correlation id (unless it carries its own) and the parent's id as causation.
+     */
     private <T> Envelope<T> stamp(Envelope<T> envelope, Envelope<?> parent) {
         boolean ownCorrelation = !envelope.correlationId().equals(envelope.id());
         return Envelope.restore(envelope.id(), envelope.topic(), envelope.payload(),

@@ -27,7 +27,7 @@ final class ResponderHandler implements EnvelopeHandler<Object> {
     }
 
     @Override
-    public void onMessage(Envelope<?> envelope) throws Exception {
+    public void onMessage(Envelope<Object> envelope) throws Exception {
         PendingRequest<?> pending = requests.pendingFor(envelope);
         if (pending == null || !pending.begin()) {
             requests.skipped(envelope);

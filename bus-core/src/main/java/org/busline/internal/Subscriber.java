@@ -72,8 +72,14 @@ final class Subscriber implements Subscription {
         if (payloadHandler != null) {
             payloadHandler.onMessage(payload);
         } else {
-            envelopeHandler.onMessage(envelope);
+            envelopeHandler.onMessage(erase(envelope));
         }
+    }
+
+    /** An envelope handler of T receives envelopes of T's subtypes too: safe, as handlers only read them. */
+    @SuppressWarnings("unchecked")
+    private static Envelope<Object> erase(Envelope<?> envelope) {
+        return (Envelope<Object>) envelope;
     }
 
     /**

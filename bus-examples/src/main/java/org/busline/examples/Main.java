@@ -2,30 +2,73 @@ package org.busline.examples;
 
 import java.io.PrintStream;
 import java.util.List;
+import org.busline.examples.orderflow.FlowReport;
+import org.busline.examples.orderflow.OrderFlow;
 import org.busline.examples.services.ServicesExample;
 
-/** Runs the examples: {@code java -jar bus-examples/target/bus-examples.jar [--help]}. */
+/** Runs the examples: {@code java -jar bus-examples/target/bus-examples.jar [options]}; {@code --help} lists them. */
 public final class Main {
+    private static final String USAGE = """
+            Usage: java -jar bus-examples.jar [--orders N] [--failure-rate F] [--seed S] [--verbose] [--help]
+            Runs ServiceA/ServiceB (direct calls, then through Busline), then the order flow of a small shop:
+            orders, payments, inventory and notifications talking only through the bus.
+              --orders N         orders to place, 1 to %d (default 1000)
+              --failure-rate F   fraction of payment-gateway calls that fail, 0 to 1 (default 0.3)
+              --seed S           seed of the gateway's failures, for a repeatable run (default 42)
+              --verbose          log every step of every order, each line with its correlation id
+              --help             print this and exit
+            Exits 0 if every order ended paid or dead-lettered and was notified, 1 if anything was lost,
+            2 for bad arguments.""".formatted(OrderFlow.MAX_ORDERS);
+
     private Main() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws InterruptedException {
         System.exit(run(args, System.out));
     }
 
-    /** Runs the examples and returns the exit status: 0 if every message arrived, 1 if not, 2 for bad arguments. */
-    static int run(String[] args, PrintStream out) {
-        for (String arg : args) {
-            if (arg.equals("--help") || arg.equals("-h")) {
-                out.println("Usage: java -jar bus-examples.jar [--help]");
-                out.println("Runs ServiceA/ServiceB, first calling each other directly, then through Busline.");
-                return 0;
+    /** Runs the examples and returns the exit status: 0 if nothing was lost, 1 if anything was, 2 for bad arguments. */
+    static int run(String[] args, PrintStream out) throws InterruptedException {
+        int orders = 1000;
+        double failureRate = 0.3;
+        long seed = 42;
+        OrderFlow.Options options;
+        try {
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--help", "-h" -> {
+                        out.println(USAGE);
+                        return 0;
+                    }
+                    case "--orders" -> orders = Integer.parseInt(value(args, ++i));
+                    case "--failure-rate" -> failureRate = Double.parseDouble(value(args, ++i));
+                    case "--seed" -> seed = Long.parseLong(value(args, ++i));
+                    // Before the first logger exists: slf4j-simple reads its levels once.
+                    case "--verbose" -> System.setProperty("org.slf4j.simpleLogger.log.org.busline.examples", "debug");
+                    default -> throw new IllegalArgumentException("unknown option " + args[i]);
+                }
             }
-            out.println("unknown argument: " + arg + " (try --help)");
+            options = new OrderFlow.Options(orders, failureRate, seed);
+        } catch (IllegalArgumentException bad) {    // NumberFormatException too
+            out.println(bad.getMessage() + " (try --help)");
             return 2;
         }
+
         out.println("== ServiceA and ServiceB, before and after Busline ==");
         List<List<String>> sent = ServicesExample.run(List.of("ada", "grace"), out);
-        return sent.get(0).equals(sent.get(1)) ? 0 : 1;
+        boolean servicesOk = sent.get(0).equals(sent.get(1));
+
+        out.println();
+        out.println("== The order flow: orders, payments, inventory, notifications ==");
+        FlowReport report = OrderFlow.run(options);
+        report.print(out);
+        return servicesOk && report.ok() ? 0 : 1;
+    }
+
+    private static String value(String[] args, int i) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(args[i - 1] + " needs a value");
+        }
+        return args[i];
     }
 }

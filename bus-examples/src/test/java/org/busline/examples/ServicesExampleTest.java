@@ -19,14 +19,4 @@ class ServicesExampleTest {
         assertThat(sent.get(0)).containsExactly("Welcome, ada!", "Welcome, grace!");
         assertThat(sent.get(1)).isEqualTo(sent.get(0));
     }
-
-    @Test
-    void mainExitsZeroWhenEveryMessageArrived() {
-        ByteArrayOutputStream output = new ByteArrayOutputStream();
-
-        int status = Main.run(new String[0], new PrintStream(output, true, StandardCharsets.UTF_8));
-
-        assertThat(status).isZero();
-        assertThat(output.toString(StandardCharsets.UTF_8)).contains("decoupled");
-    }
 }
