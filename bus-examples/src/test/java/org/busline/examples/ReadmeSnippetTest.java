@@ -26,6 +26,8 @@ class ReadmeSnippetTest {
 
         assertThat(javaLines(Path.of("..", "README.md"), "## The order flow")).isNotEmpty()
                 .allSatisfy(line -> assertThat(sourceLines).contains(line));
+        assertThat(javaLines(Path.of("..", "README.md"), "# Busline")).as("the first example").isNotEmpty()
+                .allSatisfy(line -> assertThat(sourceLines).contains(line));
     }
 
     /**
@@ -37,7 +39,7 @@ class ReadmeSnippetTest {
         boolean inSection = false;
         boolean inJava = false;
         for (String line : Files.readAllLines(markdown)) {
-            if (!inJava && line.startsWith("## ")) {
+            if (!inJava && (line.startsWith("## ") || line.startsWith("# "))) {
                 inSection = line.startsWith(heading);
             } else if (!inSection) {
                 continue;
