@@ -245,13 +245,7 @@ public final class DefaultMessageBus implements MessageBus {
         int reached = 0;
         List<Throwable> failures = null;
         List<Subscriber> deferred = null;
-        Topic<?> savedTopic = context.topic;
-        Object savedPayload = context.payload;
-        Envelope<?> savedEnvelope = context.envelope;
-        Envelope<?> savedParent = context.parent;
-        context.topic = envelope.topic();
-        context.payload = envelope.payload();
-        context.envelope = envelope;
+        Envelope<?> outer = context.enter(envelope);
         context.dispatching = true;
         try {
             for (Subscriber subscriber : targets) {
@@ -296,10 +290,7 @@ public final class DefaultMessageBus implements MessageBus {
             }
         } finally {
             context.dispatching = nested;
-            context.topic = savedTopic;
-            context.payload = savedPayload;
-            context.envelope = savedEnvelope;
-            context.parent = savedParent;
+            context.leave(outer);
         }
         if (tracker != null) {
             if (failures != null) {
@@ -318,12 +309,7 @@ public final class DefaultMessageBus implements MessageBus {
     /** Delivers a message published from inside a synchronous handler, once the current delivery is done. */
     private void deliverDeferred(List<Subscriber> targets, Envelope<?> envelope, Results.Tracker tracker) {
         DispatchContext context = DispatchContext.current();
-        Topic<?> savedTopic = context.topic;
-        Object savedPayload = context.payload;
-        Envelope<?> savedEnvelope = context.envelope;
-        context.topic = envelope.topic();
-        context.payload = envelope.payload();
-        context.envelope = envelope;
+        Envelope<?> outer = context.enter(envelope);
         try {
             for (Subscriber subscriber : targets) {
                 Throwable failure = deliverSync(subscriber, envelope);
@@ -334,9 +320,7 @@ public final class DefaultMessageBus implements MessageBus {
                 tracker.settle(failure);
             }
         } finally {
-            context.topic = savedTopic;
-            context.payload = savedPayload;
-            context.envelope = savedEnvelope;
+            context.leave(outer);
         }
     }
 
@@ -353,12 +337,7 @@ public final class DefaultMessageBus implements MessageBus {
      * what the scheduler threw if it refused the deadline), or null. Never throws; the caller reports the outcome.
      */
     Throwable deliverAsync(Subscriber subscriber, Envelope<?> envelope, DispatchContext context, Guard guard) {
-        Topic<?> savedTopic = context.topic;
-        Object savedPayload = context.payload;
-        Envelope<?> savedEnvelope = context.envelope;
-        context.topic = envelope.topic();
-        context.payload = envelope.payload();
-        context.envelope = envelope;
+        Envelope<?> outer = context.enter(envelope);
         try {
             if (guard == null || guard.timeout == null) {
                 return deliver(subscriber, envelope);
@@ -382,9 +361,7 @@ public final class DefaultMessageBus implements MessageBus {
             }
             return timedOut;
         } finally {
-            context.topic = savedTopic;
-            context.payload = savedPayload;
-            context.envelope = savedEnvelope;
+            context.leave(outer);
         }
     }
 
@@ -1021,13 +998,7 @@ public final class DefaultMessageBus implements MessageBus {
             tracker.handedOver(1);
             return tracker;
         }
-        Topic<?> savedTopic = context.topic;
-        Object savedPayload = context.payload;
-        Envelope<?> savedEnvelope = context.envelope;
-        Envelope<?> savedParent = context.parent;
-        context.topic = envelope.topic();
-        context.payload = envelope.payload();
-        context.envelope = envelope;
+        Envelope<?> outer = context.enter(envelope);
         context.dispatching = true;
         List<Throwable> failures = null;
         try {
@@ -1038,10 +1009,7 @@ public final class DefaultMessageBus implements MessageBus {
             runQueued(context);
         } finally {
             context.dispatching = false;
-            context.topic = savedTopic;
-            context.payload = savedPayload;
-            context.envelope = savedEnvelope;
-            context.parent = savedParent;
+            context.leave(outer);
         }
         return failures == null ? Results.done(1) : finish(1, failures, envelope);
     }
@@ -1179,15 +1147,9 @@ public final class DefaultMessageBus implements MessageBus {
     /** Runs a synchronous responder on the requester's thread, at once even when nested, so a handler may wait. */
     private void deliverRequest(Subscriber responder, Envelope<?> envelope, PendingRequest<?> pending,
                                 DispatchContext context) {
-        Topic<?> savedTopic = context.topic;
-        Object savedPayload = context.payload;
-        Envelope<?> savedEnvelope = context.envelope;
-        Envelope<?> savedParent = context.parent;
+        Envelope<?> outer = context.enter(envelope);
         PendingRequest<?> savedRequest = context.request;
         boolean nested = context.dispatching;
-        context.topic = envelope.topic();
-        context.payload = envelope.payload();
-        context.envelope = envelope;
         context.request = pending;
         context.dispatching = true;
         try {
@@ -1209,10 +1171,7 @@ public final class DefaultMessageBus implements MessageBus {
             }
         } finally {
             context.dispatching = nested;
-            context.topic = savedTopic;
-            context.payload = savedPayload;
-            context.envelope = savedEnvelope;
-            context.parent = savedParent;
+            context.leave(outer);
             context.request = savedRequest;
         }
     }

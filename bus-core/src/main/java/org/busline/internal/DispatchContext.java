@@ -9,19 +9,22 @@ import org.busline.Topic;
  * inside synchronous handlers that wait for the current delivery to finish.
  *
  * <p>Thread-confined: one instance per thread, reached through a {@link ThreadLocal} once per publish, and never
- * shared, so its fields need no synchronization. The current message is kept as topic and payload, and its envelope
- * is made only on demand ({@link #envelope(DefaultMessageBus)}), which keeps a synchronous publish to payload handlers
- * free of allocation.
+ * shared, so its fields need no synchronization.
+ *
+ * <p>The current message is recorded in one of two ways. The allocation-free path ({@code deliverFast}) records its
+ * topic and payload and makes the envelope only on demand ({@link #envelope(DefaultMessageBus)}), from
+ * {@link #parent}. Every other path already has the envelope and records only that ({@link #enter}/{@link #leave}),
+ * which takes precedence over a topic and payload recorded by an outer frame and leaves them intact underneath.
  */
 final class DispatchContext {
     private static final ThreadLocal<DispatchContext> CURRENT = ThreadLocal.withInitial(DispatchContext::new);
 
     /** True while this thread runs synchronous handlers; a publish then queues instead of recursing. */
     boolean dispatching;
-    /** The message being handled on this thread, or null. */
+    /** The message being handled on this thread by the allocation-free path, or null. */
     Topic<?> topic;
     Object payload;
-    /** Its envelope, if made yet. */
+    /** The current message's envelope, if it has one yet. */
     Envelope<?> envelope;
     /** The message whose handler published the current one, or null. */
     Envelope<?> parent;
@@ -42,6 +45,22 @@ final class DispatchContext {
             envelope = current;
         }
         return current;
+    }
+
+    /**
+     * Makes a message that has its envelope the current one, and returns the one it replaces, for {@link #leave}. Only
+     * the envelope is written: a lazily recorded message of an outer frame (topic and payload) stays as it was, and
+     * one reference store is all a frame costs (each costs a GC write barrier).
+     */
+    Envelope<?> enter(Envelope<?> message) {
+        Envelope<?> outer = envelope;
+        envelope = message;
+        return outer;
+    }
+
+    /** Makes the message that {@link #enter} replaced current again. */
+    void leave(Envelope<?> outer) {
+        envelope = outer;
     }
 
     void queue(Runnable delivery) {
