@@ -21,7 +21,8 @@ final class DispatchContext {
 
     /** True while this thread runs synchronous handlers; a publish then queues instead of recursing. */
     boolean dispatching;
-    /** The message being handled on this thread by the allocation-free path, or null. */
+    /** The message being handled on this thread by the allocation-free path, or null; the topic means nothing
+     * while the payload is null, and may be left from an earlier message. */
     Topic<?> topic;
     Object payload;
     /** The current message's envelope, if it has one yet. */
