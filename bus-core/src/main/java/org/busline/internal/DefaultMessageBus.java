@@ -829,14 +829,8 @@ public final class DefaultMessageBus implements MessageBus {
             long number = ++sequence;
             String subscriberName = delivery.name() != null ? delivery.name()
                     : derivedName != null ? derivedName : "#" + number + " " + selector.describe();
-            Mailbox.Settings settings = delivery.isAsync()
-                    ? new Mailbox.Settings(delivery.executor() != null ? delivery.executor() : defaultExecutor(),
-                            delivery.capacity(), delivery.overflow(), delivery.blockTimeout().toNanos(),
-                            delivery.concurrency())
-                    : null;
-            Subscriber subscriber = new Subscriber(this, number, subscriberName, selector, handler, envelopes,
-                    delivery.propagatesFailures(), settings, Guard.of(delivery, subscriberName, this),
-                    config.serialization().isolation(selector, delivery.isIsolated(), subscriberName));
+            Subscriber subscriber = newSubscriber(number, subscriberName, selector, handler, envelopes,
+                    delivery.propagatesFailures(), delivery);
             Subscriber[] next = Arrays.copyOf(subscribers, subscribers.length + 1);
             next[subscribers.length] = subscriber;
             subscribers = next;
@@ -845,12 +839,29 @@ public final class DefaultMessageBus implements MessageBus {
                     route.add(subscriber, interceptors.length > 0);
                 }
             }
-            if (subscriber.mailbox != null) {
-                mailboxes.removeIf(Mailbox::isRetired);
-                mailboxes.add(subscriber.mailbox);
-            }
             return subscriber;
         }
+    }
+
+    /**
+     * Guarded by {@link #lock}: makes a subscriber or responder as its delivery says, and keeps its mailbox, if it
+     * has one, for {@link #close()} to drain.
+     */
+    private Subscriber newSubscriber(long number, String subscriberName, Selector selector, Object handler,
+                                     boolean envelopes, boolean propagateFailures, Delivery delivery) {
+        Mailbox.Settings settings = delivery.isAsync()
+                ? new Mailbox.Settings(delivery.executor() != null ? delivery.executor() : defaultExecutor(),
+                        delivery.capacity(), delivery.overflow(), delivery.blockTimeout().toNanos(),
+                        delivery.concurrency())
+                : null;
+        Subscriber subscriber = new Subscriber(this, number, subscriberName, selector, handler, envelopes,
+                propagateFailures, settings, Guard.of(delivery, subscriberName, this),
+                config.serialization().isolation(selector, delivery.isIsolated(), subscriberName));
+        if (subscriber.mailbox != null) {
+            mailboxes.removeIf(Mailbox::isRetired);
+            mailboxes.add(subscriber.mailbox);
+        }
+        return subscriber;
     }
 
     void unsubscribe(Subscriber subscriber) {
@@ -1221,19 +1232,8 @@ public final class DefaultMessageBus implements MessageBus {
             long number = ++sequence;
             String responderName = delivery.name() != null ? delivery.name()
                     : "#" + number + " responder of " + selector.describe();
-            Mailbox.Settings settings = delivery.isAsync()
-                    ? new Mailbox.Settings(delivery.executor() != null ? delivery.executor() : defaultExecutor(),
-                            delivery.capacity(), delivery.overflow(), delivery.blockTimeout().toNanos(),
-                            delivery.concurrency())
-                    : null;
-            Subscriber responder = new Subscriber(this, number, responderName, selector, handler, true, false,
-                    settings, Guard.of(delivery, responderName, this),
-                    config.serialization().isolation(selector, delivery.isIsolated(), responderName));
+            Subscriber responder = newSubscriber(number, responderName, selector, handler, true, false, delivery);
             requests.add(responder, interceptors.length > 0);
-            if (responder.mailbox != null) {
-                mailboxes.removeIf(Mailbox::isRetired);
-                mailboxes.add(responder.mailbox);
-            }
             return responder;
         }
     }
