@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.busline.Delivery;
 import org.busline.Envelope;
+import org.busline.EnvelopeHandler;
 import org.busline.MessageBus;
 import org.busline.Topic;
 import org.busline.tests.Events.OrderPlaced;
@@ -48,21 +49,22 @@ class CorrelationTest {
 
     @Test
     void propagatesAcrossAsynchronousHops() throws Exception {
-        CountDownLatch done = new CountDownLatch(1);
+        CountDownLatch allSeen = new CountDownLatch(3);
         bus.subscribe(ORDERS, order -> bus.publish(PAYMENTS, new PaymentFailed(order.orderId())),
                 Delivery.async(executor));
         bus.subscribe(PAYMENTS, payment -> bus.publish(NOTES, "failed " + payment.orderId()),
                 Delivery.async(executor));
-        bus.subscribeEnvelopes(ORDERS, seen::add, Delivery.sync());
-        bus.subscribeEnvelopes(PAYMENTS, seen::add, Delivery.async(executor));
-        bus.subscribeEnvelopes(NOTES, envelope -> {
+        EnvelopeHandler<Object> witness = envelope -> {
             seen.add(envelope);
-            done.countDown();
-        }, Delivery.async(executor));
+            allSeen.countDown();
+        };
+        bus.subscribePattern(ORDERS.name(), witness, Delivery.sync());
+        bus.subscribePattern(PAYMENTS.name(), witness, Delivery.async(executor));
+        bus.subscribePattern(NOTES.name(), witness, Delivery.async(executor));
 
         bus.publish(ORDERS, new OrderPlaced("o-1"));
 
-        assertThat(done.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(allSeen.await(5, TimeUnit.SECONDS)).isTrue();
         assertChain(null);
     }
 
