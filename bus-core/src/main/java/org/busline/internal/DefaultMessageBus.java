@@ -650,12 +650,9 @@ public final class DefaultMessageBus implements MessageBus {
         }
     }
 
-    Envelope<?> newEnvelope(Topic<?> topic, Object payload, Envelope<?> parent) {
-        return restore(topic, payload, parent);
-    }
-
+    /** A new message's envelope: a lazy id, now, and the correlation of {@code parent} (null outside a handler). */
     @SuppressWarnings("unchecked")
-    private <T> Envelope<T> restore(Topic<T> topic, Object payload, Envelope<?> parent) {
+    <T> Envelope<T> newEnvelope(Topic<T> topic, Object payload, Envelope<?> parent) {
         return Envelope.restore(null, topic, (T) payload, now(),
                 parent == null ? null : parent.correlationId(), parent == null ? null : parent.id(),
                 Map.of());
