@@ -12,4 +12,7 @@ module org.busline {
     exports org.busline.spi;
 
     uses org.busline.spi.SerializerProvider;
+    uses org.busline.spi.BusFactory;
+
+    provides org.busline.spi.BusFactory with org.busline.internal.DefaultBusFactory;
 }

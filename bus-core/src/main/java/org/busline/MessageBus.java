@@ -8,13 +8,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
-import org.busline.internal.BusConfig;
-import org.busline.internal.DefaultMessageBus;
-import org.busline.internal.Serialization;
+import org.busline.spi.BusFactory;
 import org.busline.spi.Interceptor;
 import org.busline.spi.Scheduler;
 import org.busline.spi.Serializer;
@@ -652,9 +651,25 @@ public interface MessageBus extends AutoCloseable {
          * @return the bus, open
          */
         public MessageBus build() {
-            return new DefaultMessageBus(new BusConfig(name, clock, scheduler, executor, drainTimeout, List.copyOf(interceptors),
-                    errorHandler, deadMessageHandler, droppedHandler,
-                    new Serialization(serializer, topicSerializers, types, isolatedTopics), failSendsWithoutConsumer));
+            return Factory.INSTANCE.create(new BusFactory.Configuration(name, clock, scheduler, executor,
+                    drainTimeout, List.copyOf(interceptors), errorHandler, deadMessageHandler, droppedHandler, serializer,
+                    Map.copyOf(topicSerializers), types, Set.copyOf(isolatedTopics), failSendsWithoutConsumer));
+        }
+
+        /** The implementation's factory, found once: the one of this module, whatever else the path holds. */
+        private static final class Factory {
+            static final BusFactory INSTANCE = find();
+
+            private static BusFactory find() {
+                for (BusFactory factory : ServiceLoader.load(BusFactory.class, BusFactory.class.getClassLoader())) {
+                    if (factory.getClass().getModule() == BusFactory.class.getModule()
+                            && factory.getClass().getClassLoader() == BusFactory.class.getClassLoader()) {
+                        return factory;
+                    }
+                }
+                throw new IllegalStateException("the bus implementation of module org.busline was not found: "
+                        + "META-INF/services/org.busline.spi.BusFactory is missing from the bus-core jar");
+            }
         }
     }
 }

@@ -30,7 +30,7 @@ final class CircuitBreaker {
     private final CircuitBreakerPolicy policy;
     private final String subscriber;
     private final Scheduler scheduler;
-    private final DefaultMessageBus bus;
+    private final DeadLetterOffice office;
     private final long bucketNanos;
     private final long waitNanos;
     private final long[] steps = new long[BUCKETS];
@@ -40,11 +40,12 @@ final class CircuitBreaker {
     private long openedAt;
     private boolean trialRunning;
 
-    CircuitBreaker(CircuitBreakerPolicy policy, String subscriber, Scheduler scheduler, DefaultMessageBus bus) {
+    CircuitBreaker(CircuitBreakerPolicy policy, String subscriber, Scheduler scheduler,
+                   DeadLetterOffice office) {
         this.policy = policy;
         this.subscriber = subscriber;
         this.scheduler = scheduler;
-        this.bus = bus;
+        this.office = office;
         this.bucketNanos = Math.max(1L, saturatedNanos(policy.window()) / BUCKETS);
         this.waitNanos = saturatedNanos(policy.halfOpenAfter());
         clearWindow();
@@ -146,7 +147,7 @@ final class CircuitBreaker {
     }
 
     private void announce(StateChange change) {
-        bus.announce(change, policy.stateChangeListener());
+        office.announce(change, policy.stateChangeListener());
     }
 
     private static long saturatedNanos(java.time.Duration duration) {

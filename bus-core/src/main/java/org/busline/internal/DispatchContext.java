@@ -12,7 +12,7 @@ import org.busline.Topic;
  * shared, so its fields need no synchronization.
  *
  * <p>The current message is recorded in one of two ways. The allocation-free path ({@code deliverFast}) records its
- * topic and payload and makes the envelope only on demand ({@link #envelope(DefaultMessageBus)}), from
+ * topic and payload and makes the envelope only on demand ({@link #envelope(Resources)}), from
  * {@link #parent}. Every other path already has the envelope and records only that ({@link #enter}/{@link #leave}),
  * which takes precedence over a topic and payload recorded by an outer frame and leaves them intact underneath.
  */
@@ -39,7 +39,7 @@ final class DispatchContext {
     }
 
     /** The current message's envelope, made now if nobody needed it before. Null outside any handler. */
-    Envelope<?> envelope(DefaultMessageBus bus) {
+    Envelope<?> envelope(Resources bus) {
         Envelope<?> current = envelope;
         if (current == null && payload != null) {
             current = bus.newEnvelope(topic, payload, parent);

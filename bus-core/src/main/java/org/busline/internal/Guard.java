@@ -30,26 +30,27 @@ final class Guard {
     /** Null unless something here needs time. */
     final Scheduler scheduler;
 
-    private Guard(Delivery delivery, String subscriber, DefaultMessageBus bus, int syncLimit) {
+    private Guard(Delivery delivery, String subscriber, Resources resources, DeadLetterOffice office, int syncLimit) {
         this.retry = delivery.retry();
         this.timeout = delivery.timeout();
-        this.scheduler = retry != null || timeout != null || delivery.circuitBreaker() != null ? bus.scheduler()
+        this.scheduler = retry != null || timeout != null || delivery.circuitBreaker() != null
+                ? resources.scheduler()
                 : null;
         this.breaker = delivery.circuitBreaker() == null ? null
-                : new CircuitBreaker(delivery.circuitBreaker(), subscriber, scheduler, bus);
+                : new CircuitBreaker(delivery.circuitBreaker(), subscriber, scheduler, office);
         this.ids = delivery.idempotenceWindow() > 0 ? new RecentIds(delivery.idempotenceWindow()) : null;
         this.syncLimit = syncLimit;
         this.inFlight = syncLimit == Integer.MAX_VALUE ? null : new AtomicInteger();
     }
 
     /** Returns the guard a delivery asks for, or null if it asks for none. */
-    static Guard of(Delivery delivery, String subscriber, DefaultMessageBus bus) {
+    static Guard of(Delivery delivery, String subscriber, Resources resources, DeadLetterOffice office) {
         int syncLimit = delivery.isAsync() ? Integer.MAX_VALUE : delivery.concurrency();
         if (delivery.retry() == null && delivery.timeout() == null && delivery.circuitBreaker() == null
                 && delivery.idempotenceWindow() == 0 && syncLimit == Integer.MAX_VALUE) {
             return null;
         }
-        return new Guard(delivery, subscriber, bus, syncLimit);
+        return new Guard(delivery, subscriber, resources, office, syncLimit);
     }
 
     /** Accepts a message id: false if it is a duplicate, to skip. */

@@ -7,8 +7,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import org.busline.DeadLetter;
 import org.busline.DeliveryException;
 import org.busline.DroppedMessage;
@@ -19,16 +17,12 @@ import org.busline.RetryPolicy;
 import org.busline.spi.Scheduler;
 
 /**
- * The bounded mailbox of one asynchronous subscription, drained on its executor by at most {@code concurrency}
- * drain tasks at once.
+ * The mailbox, the third room of a message's way: the bounded queue of one asynchronous subscription, drained on
+ * its executor by at most {@code concurrency} drain tasks at once, each attempt made through the {@link Invoker}.
  *
- * <p><b>Bounding.</b> Room is two counters, as in JCTools' bounded queues: producers count up {@link #reserved}
- * with a compare-and-set, drain tasks count up {@link #taken}, and {@code reserved - taken} (int arithmetic, so
- * wrapping is harmless) never exceeds the capacity. Producers and consumers thus never update the same word, and a
- * single drain task frees room with a plain release store instead of an atomic update. Producers remember the last
- * {@code taken} they read ({@link #takenSeen}) and read the consumer's counter again only when the mailbox looks full.
- * Policies that may refuse a publish ({@code BLOCK}, {@code FAIL}) reserve room before the bus delivers to anybody
- * ({@link #reserve}), so a refused publish reaches nobody; the others take room as they put.
+ * <p><b>Bounding.</b> Room is counted by {@link MailboxCapacity}, apart from the queue. Policies that may refuse a
+ * publish ({@code BLOCK}, {@code FAIL}) reserve room before the bus delivers to anybody ({@link #reserve}), so a
+ * refused publish reaches nobody; the others take room as they put.
  *
  * <p><b>Draining.</b> {@link #drainers} counts the running drain tasks. A producer that puts a message starts one if
  * fewer than {@code concurrency} run. A drain task that finds the queue empty leaves, then looks again and comes
@@ -39,8 +33,8 @@ import org.busline.spi.Scheduler;
  * multi-consumer.
  *
  * <p><b>Retries.</b> A message whose attempt failed and may be retried leaves its drain task without giving back
- * the drainer slot: the slot passes to a {@link Retry} waiting on the scheduler, which resumes draining with that
- * message on the executor when its back-off ends. So a back-off never sleeps on an executor thread, a subscription
+ * the drainer slot: the slot passes to a {@link MailboxRetry} waiting on the scheduler, which resumes draining with
+ * that message on the executor when its back-off ends. So a back-off never sleeps on an executor thread, a subscription
  * never runs more than {@code concurrency} messages (waiting or running), and with concurrency 1 the messages behind
  * a retrying one wait for it (head-of-line), which keeps each publisher's order. {@link #retries} holds the waiting
  * retries; whoever removes one from it (its timer, or {@link #close()}) owns its slot.
@@ -54,86 +48,43 @@ import org.busline.spi.Scheduler;
 final class Mailbox {
     /** Messages one drain task handles before it yields its thread to other tasks of a shared executor. */
     private static final int BATCH = 256;
-    /** The longest a blocked publisher sleeps before it looks for room again. */
-    private static final long WAIT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     /** The subscription's delivery options that concern its mailbox. */
     record Settings(Executor executor, int capacity, OverflowPolicy overflow, long blockNanos, int concurrency) {
     }
 
-    /** A queued message and the tracker of its publish (null when nobody tracks it). */
-    static final class Entry {
-        private final Envelope<?> envelope;
-        private final Results.Tracker tracker;
-        /** The link of {@link MpscLinkedQueue}, which queues entries without a node of its own. */
-        Entry next;
-
-        Entry(Envelope<?> envelope, Results.Tracker tracker) {
-            this.envelope = envelope;
-            this.tracker = tracker;
-        }
-
-        Envelope<?> envelope() {
-            return envelope;
-        }
-
-        Results.Tracker tracker() {
-            return tracker;
-        }
-    }
-
-    private final DefaultMessageBus bus;
+    private final Invoker invoker;
+    private final DeadLetterOffice office;
     private final Subscriber owner;
     private final Settings settings;
-    private final MessageQueue<Entry> queue;
-    private final AtomicInteger reserved = new PaddedCounter();
-    private final AtomicInteger taken = new PaddedCounter();
-    /** Producers' cache of {@link #taken}; racy on purpose: a stale value only makes the mailbox look fuller. */
-    private int takenSeen;
+    private final MessageQueue<QueuedMessage> queue;
+    private final MailboxCapacity room;
     private final boolean singleConsumer;
     private final AtomicInteger drainers = new AtomicInteger();
-    private final AtomicInteger waiters = new AtomicInteger();
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition notFull = lock.newCondition();
     private final Runnable drainTask = this::drain;
-    private final Set<Retry> retries = ConcurrentHashMap.newKeySet();
+    private final Set<MailboxRetry> retries = ConcurrentHashMap.newKeySet();
     private volatile boolean closing;
 
-    /** A message waiting out its back-off; it holds the drainer slot of the task that failed it. */
-    private final class Retry implements Runnable {
-        final Entry entry;
-        /** The number of the attempt to make next, 2 or more. */
-        final int attempt;
-        /** The failure of the attempt before. */
-        final Throwable last;
-        volatile Scheduler.Cancellable timer;
-
-        Retry(Entry entry, int attempt, Throwable last) {
-            this.entry = entry;
-            this.attempt = attempt;
-            this.last = last;
+    /** Runs on the scheduler's thread when a retry's back-off ends: hands its slot on to a drain task. */
+    void resume(MailboxRetry retry) {
+        if (!retries.remove(retry)) {
+            return;
         }
-
-        /** Runs on the scheduler's thread when the back-off ends: hands the slot on to a drain task. */
-        @Override
-        public void run() {
-            if (!retries.remove(this)) {
-                return;
-            }
-            try {
-                settings.executor().execute(() -> drain(this));
-            } catch (RejectedExecutionException rejected) {
-                bus.logExecutorRejection(owner.name, rejected);
-                abandon(this, DroppedMessage.Reason.EXECUTOR_REJECTED);
-                dropAll(DroppedMessage.Reason.EXECUTOR_REJECTED);
-            }
+        try {
+            settings.executor().execute(() -> drain(retry));
+        } catch (RejectedExecutionException rejected) {
+            office.executorRejected(owner.name, rejected);
+            abandon(retry, DroppedMessage.Reason.EXECUTOR_REJECTED);
+            dropAll(DroppedMessage.Reason.EXECUTOR_REJECTED);
         }
     }
 
-    Mailbox(DefaultMessageBus bus, Subscriber owner, Settings settings) {
-        this.bus = bus;
+    Mailbox(Invoker invoker, DeadLetterOffice office, Subscriber owner, Settings settings) {
+        this.invoker = invoker;
+        this.office = office;
         this.owner = owner;
         this.settings = settings;
+        this.room = new MailboxCapacity(settings.capacity());
         this.singleConsumer = settings.concurrency() == 1 && settings.overflow() != OverflowPolicy.DROP_OLDEST;
         this.queue = singleConsumer ? new MpscLinkedQueue() : MessageQueue.multiConsumer();
     }
@@ -149,10 +100,10 @@ final class Mailbox {
      * @throws MailboxFullException if there is no room in time
      */
     void reserve(Envelope<?> envelope) {
-        if (tryReserve()) {
+        if (room.tryReserve()) {
             return;
         }
-        if (settings.overflow() == OverflowPolicy.BLOCK && awaitRoom()) {
+        if (settings.overflow() == OverflowPolicy.BLOCK && room.await(settings.blockNanos())) {
             return;
         }
         throw new MailboxFullException("mailbox of subscription '" + owner.name + "' is full (capacity "
@@ -165,30 +116,11 @@ final class Mailbox {
 
     /** Gives back room reserved for a publish that did not happen. */
     void release() {
-        reserved.decrementAndGet();
-        signalWaiters();
+        room.release();
     }
 
-    /** Frees the room of a message taken out of the queue. */
     private void freeRoom() {
-        if (singleConsumer) {
-            taken.lazySet(taken.get() + 1);
-        } else {
-            taken.incrementAndGet();
-        }
-        signalWaiters();
-    }
-
-    /** Keeps the two counters of a mailbox on different cache lines. */
-    @SuppressWarnings({"serial", "unused"})
-    private static final class PaddedCounter extends AtomicInteger {
-        private long p1;
-        private long p2;
-        private long p3;
-        private long p4;
-        private long p5;
-        private long p6;
-        private long p7;
+        room.free(singleConsumer);
     }
 
     /**
@@ -198,13 +130,13 @@ final class Mailbox {
      * @return false if {@code DROP_NEWEST} dropped it
      */
     boolean put(Envelope<?> envelope, Results.Tracker tracker) {
-        if (settings.overflow() == OverflowPolicy.DROP_NEWEST && !tryReserve()) {
-            dropped(new Entry(envelope, tracker), DroppedMessage.Reason.MAILBOX_FULL, false, null, 0);
+        if (settings.overflow() == OverflowPolicy.DROP_NEWEST && !room.tryReserve()) {
+            dropped(new QueuedMessage(envelope, tracker), DroppedMessage.Reason.MAILBOX_FULL, false, null, 0);
             return false;
         }
         if (settings.overflow() == OverflowPolicy.DROP_OLDEST) {
-            while (!tryReserve()) {
-                Entry oldest = queue.poll();
+            while (!room.tryReserve()) {
+                QueuedMessage oldest = queue.poll();
                 if (oldest != null) {
                     freeRoom();
                     dropped(oldest, DroppedMessage.Reason.MAILBOX_FULL, true, null, 0);
@@ -214,7 +146,7 @@ final class Mailbox {
         if (tracker != null) {
             tracker.add();
         }
-        queue.offer(new Entry(envelope, tracker));
+        queue.offer(new QueuedMessage(envelope, tracker));
         if (drainers.get() < settings.concurrency() && tryAddDrainer()) {
             start();
         }
@@ -228,13 +160,13 @@ final class Mailbox {
      * @return false if the mailbox is full
      */
     boolean offer(Envelope<?> envelope, Results.Tracker tracker) {
-        if (!tryReserve()) {
+        if (!room.tryReserve()) {
             return false;
         }
         if (tracker != null) {
             tracker.add();
         }
-        queue.offer(new Entry(envelope, tracker));
+        queue.offer(new QueuedMessage(envelope, tracker));
         if (drainers.get() < settings.concurrency() && tryAddDrainer()) {
             start();
         }
@@ -243,7 +175,7 @@ final class Mailbox {
 
     /** True when nothing waits and no drain task runs. */
     boolean isIdle() {
-        return reserved.get() - taken.get() == 0 && drainers.get() == 0;
+        return room.isEmpty() && drainers.get() == 0;
     }
 
     /** True once the subscription was closed and everything it accepted is handled: close() need not wait. */
@@ -257,7 +189,7 @@ final class Mailbox {
      */
     void close() {
         closing = true;
-        for (Retry retry : retries) {
+        for (MailboxRetry retry : retries) {
             if (retries.remove(retry)) {
                 Scheduler.Cancellable timer = retry.timer;
                 if (timer != null) {
@@ -276,7 +208,7 @@ final class Mailbox {
     }
 
     /** Drains in a slot already taken, first resuming {@code resumed} if it is not null. */
-    private void drain(Retry resumed) {
+    private void drain(MailboxRetry resumed) {
         DispatchContext context = DispatchContext.current();
         int handled = 0;
         if (resumed != null) {
@@ -288,7 +220,7 @@ final class Mailbox {
             handled++;
         }
         for (;;) {
-            Entry entry = queue.poll();
+            QueuedMessage entry = queue.poll();
             if (entry == null) {
                 drainers.decrementAndGet();
                 if (queue.isEmpty() || !tryAddDrainer()) {
@@ -316,7 +248,7 @@ final class Mailbox {
      *
      * @return true if the message is finished; false if it waits for a retry, which now owns this slot
      */
-    private boolean attempt(Entry entry, int attempt, Throwable last, DispatchContext context) {
+    private boolean attempt(QueuedMessage entry, int attempt, Throwable last, DispatchContext context) {
         try {
             return handle(entry, attempt, last, context);
         } catch (Error fatal) {
@@ -326,13 +258,13 @@ final class Mailbox {
     }
 
     /** {@code last} is the failure of the attempt before, null for the first. */
-    private boolean handle(Entry entry, int attempt, Throwable last, DispatchContext context) {
+    private boolean handle(QueuedMessage entry, int attempt, Throwable last, DispatchContext context) {
         Envelope<?> envelope = entry.envelope();
         Guard guard = owner.guard;
         if (guard == null) {
-            Throwable failure = bus.deliverAsync(owner, envelope, context, null);
+            Throwable failure = invoker.callAsync(owner, envelope, context, null);
             if (failure != null) {
-                bus.failedFinally(owner, envelope, envelope, failure, 1);
+                office.failedFinally(owner, envelope, envelope, failure, 1);
             }
             settle(entry, failure);
             if (failure instanceof Error) {
@@ -341,20 +273,20 @@ final class Mailbox {
             return true;
         }
         if (attempt == 1 && !guard.accept(envelope.id())) {
-            bus.skippedDuplicate(owner, envelope);
+            office.skippedDuplicate(owner, envelope);
             settle(entry, null);
             return true;
         }
         int permit = guard.breaker == null ? CircuitBreaker.PERMITTED : guard.breaker.acquire();
         if (permit == CircuitBreaker.REJECTED) {
             guard.forget(envelope.id());
-            bus.deadLetter(envelope, owner.name, last, attempt - 1, DeadLetter.Reason.CIRCUIT_OPEN);
-            settle(entry, bus.rejection(owner, envelope, DeadLetter.Reason.CIRCUIT_OPEN, last));
+            office.deadLetter(envelope, owner.name, last, attempt - 1, DeadLetter.Reason.CIRCUIT_OPEN);
+            settle(entry, office.rejection(owner, envelope, DeadLetter.Reason.CIRCUIT_OPEN, last));
             return true;
         }
         Envelope<?> seen = guard.retry == null ? envelope
                 : envelope.withHeader(RetryPolicy.ATTEMPT_HEADER, Integer.toString(attempt));
-        Throwable failure = bus.deliverAsync(owner, seen, context, guard);
+        Throwable failure = invoker.callAsync(owner, seen, context, guard);
         if (guard.breaker != null) {
             guard.breaker.record(permit, failure == null);
         }
@@ -369,7 +301,7 @@ final class Mailbox {
             return !retryLater(entry, attempt + 1, failure, guard);
         }
         guard.forget(envelope.id());
-        bus.failedFinally(owner, seen, envelope, failure, attempt);
+        office.failedFinally(owner, seen, envelope, failure, attempt);
         settle(entry, failure);
         if (failure instanceof Error) {
             throw (Error) failure;
@@ -382,8 +314,8 @@ final class Mailbox {
      *
      * @return true if the retry now owns the slot; false if the message was finished here instead
      */
-    private boolean retryLater(Entry entry, int attempt, Throwable failure, Guard guard) {
-        Retry retry = new Retry(entry, attempt, failure);
+    private boolean retryLater(QueuedMessage entry, int attempt, Throwable failure, Guard guard) {
+        MailboxRetry retry = new MailboxRetry(this, entry, attempt, failure);
         retries.add(retry);
         // Written before closing is read, as close() sets closing before it reads retries: one of us sees the other.
         if (closing) {
@@ -394,7 +326,7 @@ final class Mailbox {
             return true;
         }
         Duration delay = guard.retry.delay(attempt - 1);
-        bus.retrying(owner, entry.envelope(), attempt - 1, failure, delay);
+        office.retrying(owner, entry.envelope(), attempt - 1, failure, delay);
         try {
             retry.timer = guard.scheduler.schedule(delay, retry);
         } catch (RuntimeException refused) {
@@ -403,7 +335,7 @@ final class Mailbox {
             }
             failure.addSuppressed(refused);
             guard.forget(entry.envelope().id());
-            bus.failedFinally(owner, entry.envelope(), entry.envelope(), failure, attempt - 1);
+            office.failedFinally(owner, entry.envelope(), entry.envelope(), failure, attempt - 1);
             settle(entry, failure);
             return false;
         }
@@ -411,7 +343,7 @@ final class Mailbox {
     }
 
     /** Ends a waiting retry as dropped, in the slot it held. */
-    private void abandon(Retry retry, DroppedMessage.Reason reason) {
+    private void abandon(MailboxRetry retry, DroppedMessage.Reason reason) {
         Guard guard = owner.guard;
         if (guard != null) {
             guard.forget(retry.entry.envelope().id());
@@ -424,7 +356,7 @@ final class Mailbox {
         try {
             settings.executor().execute(drainTask);
         } catch (RejectedExecutionException rejected) {
-            bus.logExecutorRejection(owner.name, rejected);
+            office.executorRejected(owner.name, rejected);
             dropAll(DroppedMessage.Reason.EXECUTOR_REJECTED);
         }
     }
@@ -434,7 +366,7 @@ final class Mailbox {
      * again if a message arrived meanwhile (as the drain loop does, so none is left without a drain task).
      */
     private void dropAll(DroppedMessage.Reason reason) {
-        Entry entry;
+        QueuedMessage entry;
         while ((entry = queue.poll()) != null) {
             freeRoom();
             dropped(entry, closing ? DroppedMessage.Reason.BUS_CLOSED : reason, true, null, 0);
@@ -457,60 +389,9 @@ final class Mailbox {
         }
     }
 
-    private boolean tryReserve() {
-        for (;;) {
-            int current = reserved.get();
-            if (current - takenSeen >= settings.capacity()) {
-                int fresh = taken.get();
-                takenSeen = fresh;
-                if (current - fresh >= settings.capacity()) {
-                    return false;
-                }
-            }
-            if (reserved.compareAndSet(current, current + 1)) {
-                return true;
-            }
-        }
-    }
-
-    private boolean awaitRoom() {
-        long remaining = settings.blockNanos();
-        lock.lock();
-        waiters.incrementAndGet();
-        try {
-            while (!tryReserve()) {
-                if (remaining <= 0L) {
-                    return false;
-                }
-                // A drain task frees room with a release store, which may pass its read of the waiter count: wake
-                // up now and then rather than trust the signal alone.
-                long slice = Math.min(remaining, WAIT_SLICE_NANOS);
-                remaining -= slice - notFull.awaitNanos(slice);
-            }
-            return true;
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-            return false;
-        } finally {
-            waiters.decrementAndGet();
-            lock.unlock();
-        }
-    }
-
-    private void signalWaiters() {
-        if (waiters.get() > 0) {
-            lock.lock();
-            try {
-                notFull.signalAll();
-            } finally {
-                lock.unlock();
-            }
-        }
-    }
-
-    private void dropped(Entry entry, DroppedMessage.Reason reason, boolean wasAccepted, Throwable last,
+    private void dropped(QueuedMessage entry, DroppedMessage.Reason reason, boolean wasAccepted, Throwable last,
                          int attempts) {
-        bus.reportDropped(entry.envelope(), owner.name, reason, last, attempts);
+        office.dropped(entry.envelope(), owner.name, reason, last, attempts);
         if (entry.tracker() != null) {
             Throwable failure = new DeliveryException("message " + entry.envelope().id() + " on topic '"
                     + entry.envelope().topic().name() + "' was dropped by subscription '" + owner.name + "': "
@@ -522,7 +403,7 @@ final class Mailbox {
         }
     }
 
-    private static void settle(Entry entry, Throwable failure) {
+    private static void settle(QueuedMessage entry, Throwable failure) {
         if (entry.tracker() != null) {
             entry.tracker().settle(failure);
         }

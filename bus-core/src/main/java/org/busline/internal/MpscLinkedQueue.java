@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Many producers, one consumer: Dmitry Vyukov's intrusive MPSC queue of mailbox entries, linked through
- * {@link Mailbox.Entry#next} so that queueing allocates nothing beyond the entry.
+ * {@link QueuedMessage#next} so that queueing allocates nothing beyond the entry.
  *
  * <p>A producer swaps itself in as the tail with one atomic exchange, then links the old tail to it; producers never
  * wait for each other or for the consumer. Between those two steps the new entry is not yet reachable from the head
@@ -15,46 +15,46 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@link #isEmpty()}; the mailbox's drain protocol guarantees that. The head is always a consumed entry (at first a
  * stub), whose {@code next} is the oldest waiting one.
  */
-final class MpscLinkedQueue implements MessageQueue<Mailbox.Entry> {
+final class MpscLinkedQueue implements MessageQueue<QueuedMessage> {
     /** Release on link, acquire on read: the link publishes the entry to the consumer; no full fence needed. */
     private static final VarHandle NEXT;
 
     static {
         try {
-            NEXT = MethodHandles.privateLookupIn(Mailbox.Entry.class, MethodHandles.lookup())
-                    .findVarHandle(Mailbox.Entry.class, "next", Mailbox.Entry.class);
+            NEXT = MethodHandles.privateLookupIn(QueuedMessage.class, MethodHandles.lookup())
+                    .findVarHandle(QueuedMessage.class, "next", QueuedMessage.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    private final AtomicReference<Mailbox.Entry> tail;
+    private final AtomicReference<QueuedMessage> tail;
     /** Consumer-owned. */
-    private Mailbox.Entry head;
+    private QueuedMessage head;
 
     MpscLinkedQueue() {
-        Mailbox.Entry stub = new Mailbox.Entry(null, null);
+        QueuedMessage stub = new QueuedMessage(null, null);
         head = stub;
         tail = new AtomicReference<>(stub);
     }
 
     @Override
-    public void offer(Mailbox.Entry entry) {
-        Mailbox.Entry previous = tail.getAndSet(entry);
+    public void offer(QueuedMessage entry) {
+        QueuedMessage previous = tail.getAndSet(entry);
         NEXT.setRelease(previous, entry);
     }
 
     @Override
-    public Mailbox.Entry poll() {
-        Mailbox.Entry first = head;
-        Mailbox.Entry next = (Mailbox.Entry) NEXT.getAcquire(first);
+    public QueuedMessage poll() {
+        QueuedMessage first = head;
+        QueuedMessage next = (QueuedMessage) NEXT.getAcquire(first);
         if (next == null) {
             if (tail.get() == first) {
                 return null;
             }
             do {
                 Thread.onSpinWait();
-                next = (Mailbox.Entry) NEXT.getAcquire(first);
+                next = (QueuedMessage) NEXT.getAcquire(first);
             } while (next == null);
         }
         // The consumed entry stays as the new head; unlink the old one so garbage does not chain to live entries.

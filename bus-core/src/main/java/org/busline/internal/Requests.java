@@ -1,17 +1,17 @@
 package org.busline.internal;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.LongAdder;
 import org.busline.DeadLetter;
 import org.busline.Envelope;
+import org.busline.MailboxFullException;
 import org.busline.MessageBus;
 import org.busline.RequestException;
 import org.busline.Topic;
@@ -20,12 +20,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The request/reply state of one bus: the responders, apart from the subscriptions, with their own routes; and the
- * requests that await a reply.
+ * Request/reply: starts each request on its way to one responder, and keeps the requests that await a reply.
  *
- * <p><b>Responders</b> are {@link Subscriber}s whose handler is a {@link ResponderHandler}. They change only under the
- * bus's registry lock, as subscriptions do, and each {@link Route} of {@link #routes} holds a copy-on-write array of
- * them, so a request takes no lock to find its responder.
+ * <p><b>Threads.</b> Thread-safe: the awaited requests are a concurrent map; everything else is immutable once the bus
+ * is wired.
+ *
+ * <p><b>Responders</b> are {@link Subscriber}s whose handler is a {@link ResponderHandler}, kept by the
+ * {@link Registry} apart from the subscriptions. A request walks the same rooms as a point-to-point send: the
+ * registry's responder route, the {@link Dispatcher}'s pick of one responder, the {@link Invoker} for a synchronous
+ * responder or the {@link Mailbox} of an asynchronous one, and the {@link DeadLetterOffice} when it ends undelivered,
+ * which fails the request through {@link #gaveUp}.
  *
  * <p><b>Awaited requests</b> ({@link #awaiting}) are those an asynchronous responder must find by id, or whose reply
  * comes later: a lock-free map from request id to {@link PendingRequest}. A request answered at once by a synchronous
@@ -34,20 +38,26 @@ import org.slf4j.LoggerFactory;
 final class Requests {
     private static final Logger LOG = LoggerFactory.getLogger(MessageBus.class);
 
-    private final DefaultMessageBus bus;
-    private final Clock clock;
-    /** Routes of requests by topic, holding the matching responders. */
-    final ConcurrentHashMap<Topic<?>, Route> routes = new ConcurrentHashMap<>();
-    /** Guarded by the bus's registry lock: every active responder, in registration order. */
-    Subscriber[] responders = new Subscriber[0];
+    private final Resources resources;
+    /** Set once while the bus is wired, before any thread sees it. */
+    private Registry registry;
+    private Dispatcher dispatcher;
+    private Invoker invoker;
+    private DeadLetterOffice office;
     /** Requests waiting for a reply that will come from another thread, by request id. */
     final ConcurrentHashMap<String, PendingRequest<?>> awaiting = new ConcurrentHashMap<>();
     private final LongAdder lateReplies = new LongAdder();
     private volatile Scheduler scheduler;
 
-    Requests(DefaultMessageBus bus, Clock clock) {
-        this.bus = bus;
-        this.clock = clock;
+    Requests(Resources resources) {
+        this.resources = resources;
+    }
+
+    void connect(Registry registry, Dispatcher dispatcher, Invoker invoker, DeadLetterOffice office) {
+        this.registry = registry;
+        this.dispatcher = dispatcher;
+        this.invoker = invoker;
+        this.office = office;
     }
 
     /** Checks the arguments of a request and returns the timeout in nanoseconds, capped at about a century. */
@@ -71,7 +81,7 @@ final class Requests {
     Scheduler scheduler() {
         Scheduler current = scheduler;
         if (current == null) {
-            current = bus.scheduler();
+            current = resources.scheduler();
             scheduler = current;
         }
         return current;
@@ -79,44 +89,95 @@ final class Requests {
 
     /** As the bus timestamps envelopes: milliseconds of the clock. */
     Instant now() {
-        return Instant.ofEpochMilli(clock.millis());
+        return resources.now();
     }
 
     String busName() {
-        return bus.name();
+        return resources.name;
     }
 
     boolean isClosed() {
-        return bus.isClosed();
+        return resources.isClosed();
     }
 
-    /** Called under the bus's registry lock. */
-    void add(Subscriber responder, boolean intercepted) {
-        Subscriber[] next = Arrays.copyOf(responders, responders.length + 1);
-        next[responders.length] = responder;
-        responders = next;
-        for (Route route : routes.values()) {
-            if (responder.selector.matches(route.topic)) {
-                route.add(responder, intercepted);
+    // ---------------------------------------------------------------------------------------------- starting
+
+    /**
+     * Hands a request to one responder, picked as a point-to-point send picks a subscriber. A synchronous responder
+     * runs here; for an asynchronous one the request awaits (findable by id, deadline timer running) before it enters
+     * the mailbox.
+     */
+    <T> CompletableFuture<T> start(Topic<?> topic, Object payload, Envelope<?> given, Class<?> replyType,
+                                   boolean envelopes, Duration timeout, long nanos) {
+        long deadline = scheduler().nanoTime() + nanos;
+        if (resources.isClosed()) {
+            return CompletableFuture.failedFuture(new RequestException(RequestException.Reason.BUS_CLOSED,
+                    topic.name(), "Bus '" + resources.name + "': a request on topic '" + topic.name()
+                            + "' failed: request() must not be called after close()", null));
+        }
+        Route route = registry.responderRoute(topic);
+        DispatchContext context = DispatchContext.current();
+        Envelope<?> envelope = given == null ? resources.newEnvelope(topic, payload, context.envelope(resources))
+                : resources.stamp(given, context.envelope(resources));
+        envelope = dispatcher.intercept(route, envelope);
+        if (envelope == null) {
+            return CompletableFuture.failedFuture(new RequestException(RequestException.Reason.REJECTED,
+                    topic.name(), "Bus '" + resources.name + "': a request on topic '" + topic.name()
+                            + "' failed: an interceptor vetoed it", null));
+        }
+        Subscriber[] targets = route.state.subscribers;
+        if (targets.length == 0) {
+            return CompletableFuture.failedFuture(new RequestException(RequestException.Reason.NO_RESPONDER,
+                    topic.name(), "Bus '" + resources.name + "': request " + envelope.id() + " on topic '"
+                            + topic.name() + "' failed: the topic has no responder", null));
+        }
+        PendingRequest<T> pending = new PendingRequest<>(this, envelope, replyType, envelopes, timeout, deadline);
+        Dispatcher.Pick pick;
+        try {
+            pick = dispatcher.pick(route, targets, envelope, null, pending);
+        } catch (MailboxFullException full) {
+            pending.fail(RequestException.Reason.REJECTED, full.getMessage(), full);
+            return pending;
+        }
+        if (pick.synchronous() != null) {
+            callSync(pick.synchronous(), envelope, pending, context);
+        }
+        return pending;
+    }
+
+    /** Runs a synchronous responder on the requester's thread, at once even when nested, so a handler may wait. */
+    private void callSync(Subscriber responder, Envelope<?> envelope, PendingRequest<?> pending,
+                          DispatchContext context) {
+        Envelope<?> outer = context.enter(envelope);
+        PendingRequest<?> savedRequest = context.request;
+        boolean nested = context.dispatching;
+        context.request = pending;
+        context.dispatching = true;
+        try {
+            Throwable failure = invoker.callSync(responder, envelope);
+            if (failure instanceof Invoker.Rejected) {
+                pending.fail(RequestException.Reason.REJECTED, "responder '" + responder.name + "' rejected it: "
+                        + ((Invoker.Rejected) failure).reason, null);
+            } else if (failure != null) {
+                pending.responderFailed(failure);
+            } else if (!pending.started) {
+                pending.fail(RequestException.Reason.REJECTED, "responder '" + responder.name + "' skipped it (an "
+                        + "interceptor vetoed the delivery, or it was a duplicate for an idempotent responder)", null);
             }
+            if (failure != null) {
+                office.failedSync(responder, envelope, failure);
+            }
+            if (!nested) {
+                Dispatcher.runQueued(context);
+            }
+        } finally {
+            context.dispatching = nested;
+            context.leave(outer);
+            context.request = savedRequest;
         }
     }
 
-    /** Called under the bus's registry lock; does nothing for a subscriber that is no responder. */
-    void remove(Subscriber subscriber, boolean intercepted) {
-        Subscriber[] next = Arrays.stream(responders).filter(s -> s != subscriber).toArray(Subscriber[]::new);
-        if (next.length != responders.length) {
-            responders = next;
-            for (Route route : routes.values()) {
-                route.remove(subscriber, intercepted);
-            }
-        }
-    }
-
-    /** The responders matching a new route's topic. Called under the bus's registry lock. */
-    Subscriber[] matching(Topic<?> topic) {
-        return Arrays.stream(responders).filter(s -> s.selector.matches(topic)).toArray(Subscriber[]::new);
-    }
+    // ---------------------------------------------------------------------------------------------- awaiting
 
     /** The request a responder's handler was given: handed over by this thread, or else awaited by id. */
     PendingRequest<?> pendingFor(Envelope<?> envelope) {
@@ -129,23 +190,23 @@ final class Requests {
 
     void skipped(Envelope<?> envelope) {
         LOG.debug("Bus '{}': request {} on topic '{}' was no longer awaited when its responder came to it; skipped",
-                bus.name(), envelope.id(), envelope.topic().name());
+                resources.name, envelope.id(), envelope.topic().name());
     }
 
     /** Counts and reports a reply that nobody awaits any more. */
     void late(PendingRequest<?> pending, Object value) {
         lateReplies.increment();
         LOG.debug("Bus '{}': a reply of responder '{}' to request {} on topic '{}' came after the request stopped "
-                + "waiting; dropped", bus.name(), pending.responder, pending.envelope.id(),
+                + "waiting; dropped", resources.name, pending.responder, pending.envelope.id(),
                 pending.envelope.topic().name());
         if (value != null) {
-            bus.reportLateReply(replyEnvelope(pending.envelope, value.getClass(), value), pending.responder);
+            office.lateReply(replyEnvelope(pending.envelope, value.getClass(), value), pending.responder);
         }
     }
 
     /** Reports the failure of a responder's stage, which no delivery reports, to the bus's error handler. */
     void reportFailure(PendingRequest<?> pending, Throwable cause) {
-        bus.reportFailure(pending.envelope, pending.responder, cause);
+        office.reportFailure(pending.envelope, pending.responder, cause);
     }
 
     /**
@@ -174,14 +235,14 @@ final class Requests {
 
     /** Runs a completion off the scheduler's timer thread: on the bus's default executor, or here if it refuses. */
     void completeElsewhere(Runnable completion) {
-        Executor executor = bus.completionExecutor();
+        Executor executor = resources.completionExecutor();
         if (executor != null) {
             try {
                 executor.execute(completion);
                 return;
             } catch (RejectedExecutionException rejected) {
                 LOG.debug("Bus '{}': the default executor refused a request's timeout; completing it on the timer",
-                        bus.name(), rejected);
+                        resources.name, rejected);
             }
         }
         completion.run();

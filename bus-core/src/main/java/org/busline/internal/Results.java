@@ -9,7 +9,13 @@ import org.busline.DeliveryException;
 import org.busline.Envelope;
 import org.busline.PublishResult;
 
-/** The {@link PublishResult}s: shared constants for finished synchronous publishes, trackers for the rest. */
+/**
+ * The {@link PublishResult}s: shared constants for finished synchronous publishes, trackers for the rest, and the
+ * failures a publish collects on the caller's thread.
+ *
+ * <p><b>Threads.</b> {@link Done} is immutable. A {@link Tracker} is settled from any thread (the publisher's and the
+ * mailboxes'); its count is atomic and its failures are kept under its monitor.
+ */
 final class Results {
     private static final Done[] DONE = new Done[64];
 
@@ -30,6 +36,58 @@ final class Results {
     /** A publish whose every delivery already finished, some of them failed. */
     static PublishResult failed(int reached, List<Throwable> failures, String what) {
         return new Done(reached, Tracker.exception(failures, what));
+    }
+
+    /** Marks a failure that the publish must rethrow. */
+    static final class Propagated extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Propagated(Subscriber subscriber, Throwable cause) {
+            super("subscription '" + subscriber.name + "' failed: " + cause, cause, false, false);
+        }
+    }
+
+    /** Adds a collected failure to a publish's list, made on the first failure. */
+    static List<Throwable> add(List<Throwable> failures, Throwable failure) {
+        List<Throwable> all = failures != null ? failures : new ArrayList<>(2);
+        all.add(failure);
+        return all;
+    }
+
+    /** The cause a collected failure stands for. */
+    static Throwable unwrap(Throwable failure) {
+        return failure instanceof Propagated ? failure.getCause() : failure;
+    }
+
+    /** The result of a finished publish with failures; throws first if a subscription propagates its failure. */
+    static PublishResult finish(String busName, int reached, List<Throwable> failures, Envelope<?> envelope) {
+        throwPropagated(busName, failures, envelope);
+        List<Throwable> causes = new ArrayList<>(failures.size());
+        for (Throwable failure : failures) {
+            causes.add(unwrap(failure));
+        }
+        return failed(reached, causes, Resources.describe(envelope));
+    }
+
+    /** Throws a {@link DeliveryException} if a collected failure is to be propagated. */
+    static void throwPropagated(String busName, List<Throwable> failures, Envelope<?> envelope) {
+        if (failures == null) {
+            return;
+        }
+        DeliveryException propagated = null;
+        for (Throwable failure : failures) {
+            if (failure instanceof Propagated) {
+                if (propagated == null) {
+                    propagated = new DeliveryException("Bus '" + busName + "': " + Resources.describe(envelope)
+                            + " failed in " + failure.getMessage(), failure.getCause());
+                } else {
+                    propagated.addSuppressed(failure.getCause());
+                }
+            }
+        }
+        if (propagated != null) {
+            throw propagated;
+        }
     }
 
     private static final class Done implements PublishResult {

@@ -5,20 +5,20 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.busline.Topic;
 
 /**
- * One topic's subscribers, as a copy-on-write array in subscription order.
+ * One topic's subscribers, as a copy-on-write array in subscription order: what {@link Registry} finds for a topic.
  *
  * <p>Publishers read {@link #state} once per publish and use that snapshot throughout, so a concurrent subscribe or
  * unsubscribe never disturbs a delivery in progress. Writers replace the state under the bus's registry lock.
  */
 final class Route {
-    final DefaultMessageBus bus;
+    final Registry registry;
     final Topic<?> topic;
     volatile State state;
     /** Point-to-point sends and requests take tickets here; ticket n starts looking for a taker at n mod count. */
     private final AtomicLong tickets = new AtomicLong();
 
-    Route(DefaultMessageBus bus, Topic<?> topic, Subscriber[] subscribers, boolean intercepted) {
-        this.bus = bus;
+    Route(Registry registry, Topic<?> topic, Subscriber[] subscribers, boolean intercepted) {
+        this.registry = registry;
         this.topic = topic;
         this.state = new State(subscribers, intercepted);
     }

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * {@link ServiceLoader} on first need and then kept: {@link #discovered} is written once under {@code this} and
  * read through a volatile field, so every thread sees one fully made serializer.
  */
-public final class Serialization {
+final class Serialization {
     private static final Logger LOG = LoggerFactory.getLogger(Serialization.class);
 
     private final Serializer configured;
@@ -39,7 +39,7 @@ public final class Serialization {
      * @param types          the registry of a serializer found through {@link ServiceLoader}
      * @param isolatedTopics topics whose every subscriber receives copies
      */
-    public Serialization(Serializer serializer, Map<Topic<?>, Serializer> byTopic, TypeRegistry types,
+    Serialization(Serializer serializer, Map<Topic<?>, Serializer> byTopic, TypeRegistry types,
                          Set<Topic<?>> isolatedTopics) {
         this.configured = serializer;
         this.byTopic = Map.copyOf(byTopic);

@@ -8,8 +8,9 @@ import org.busline.Subscription;
 /**
  * One subscribed handler: what it selects, how it is called, and, when asynchronous, its mailbox.
  *
- * <p>Immutable but for {@link #active}. Routes hold subscribers in arrays sorted by {@link #sequence}, the order of
- * subscription, which is the order of delivery.
+ * <p>Immutable but for {@link #active}, so any thread may read it. Routes hold subscribers in arrays sorted by
+ * {@link #sequence}, the order of subscription, which is the order of delivery. {@link #close()} may run on any
+ * thread, more than once; only the first removes the subscriber from its routes.
  */
 final class Subscriber implements Subscription {
     final long sequence;
@@ -25,32 +26,22 @@ final class Subscriber implements Subscription {
     final Guard guard;
     /** Null unless the subscriber receives deserialized copies (isolated delivery). */
     final Serialization.Isolation isolation;
-    private final DefaultMessageBus bus;
+    private final Registry registry;
     private volatile boolean active = true;
 
-    Subscriber(DefaultMessageBus bus, long sequence, String name, Selector selector, Object handler,
-               boolean envelopes, boolean propagateFailures, Mailbox.Settings mailbox) {
-        this(bus, sequence, name, selector, handler, envelopes, propagateFailures, mailbox, null);
-    }
-
-    Subscriber(DefaultMessageBus bus, long sequence, String name, Selector selector, Object handler,
-               boolean envelopes, boolean propagateFailures, Mailbox.Settings mailbox, Guard guard) {
-        this(bus, sequence, name, selector, handler, envelopes, propagateFailures, mailbox, guard, null);
-    }
-
     @SuppressWarnings("unchecked")
-    Subscriber(DefaultMessageBus bus, long sequence, String name, Selector selector, Object handler,
+    Subscriber(Registry registry, long sequence, String name, Selector selector, Object handler,
                boolean envelopes, boolean propagateFailures, Mailbox.Settings mailbox, Guard guard,
                Serialization.Isolation isolation) {
         this.guard = guard;
-        this.bus = bus;
+        this.registry = registry;
         this.sequence = sequence;
         this.name = name;
         this.selector = selector;
         this.payloadHandler = envelopes ? null : (MessageHandler<Object>) handler;
         this.envelopeHandler = envelopes ? (EnvelopeHandler<Object>) handler : null;
         this.propagateFailures = propagateFailures;
-        this.mailbox = mailbox == null ? null : new Mailbox(bus, this, mailbox);
+        this.mailbox = mailbox == null ? null : new Mailbox(registry.invoker(), registry.office(), this, mailbox);
         this.isolation = isolation;
     }
 
@@ -99,14 +90,14 @@ final class Subscriber implements Subscription {
 
     @Override
     public boolean isActive() {
-        return active && !bus.isClosed();
+        return active && !registry.resources().isClosed();
     }
 
     @Override
     public void close() {
         if (active) {
             active = false;
-            bus.unsubscribe(this);
+            registry.unsubscribe(this);
         }
     }
 

@@ -1,0 +1,157 @@
+package org.busline.internal;
+
+import java.util.concurrent.TimeoutException;
+import org.busline.DeadLetter;
+import org.busline.Envelope;
+import org.busline.MessageBus;
+import org.busline.RetryPolicy;
+import org.busline.spi.Interceptor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The handler's call: one attempt at delivering one message to one subscriber, through its guard (idempotence,
+ * bulkhead, circuit breaker, attempt deadline) and inside the interceptors' {@code beforeDelivery} and
+ * {@code afterDelivery}. Both the caller's-thread dispatch and the mailboxes call it; neither calls a handler any
+ * other way.
+ *
+ * <p><b>Threads.</b> Stateless but for the interceptors it was given; runs on whatever thread delivers, and makes the
+ * message the thread's current one (its {@link DispatchContext}) while the handler runs.
+ *
+ * <p><b>Invariant.</b> Never throws: every outcome is returned (null, the handler's failure, or a {@link Rejected}
+ * standing for a guard's refusal), and the caller hands a failure to the {@link DeadLetterOffice}.
+ */
+final class Invoker {
+    private static final Logger LOG = LoggerFactory.getLogger(MessageBus.class);
+
+    private final String busName;
+    private final Interceptor[] interceptors;
+    private final DeadLetterOffice office;
+
+    Invoker(String busName, Interceptor[] interceptors, DeadLetterOffice office) {
+        this.busName = busName;
+        this.interceptors = interceptors;
+        this.office = office;
+    }
+
+    /** A synchronous delivery that a guard refused; stands for the reason until the office reports it. */
+    static final class Rejected extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final DeadLetter.Reason reason;
+
+        Rejected(DeadLetter.Reason reason) {
+            super(reason.name(), null, false, false);
+            this.reason = reason;
+        }
+    }
+
+    /**
+     * Delivers to a synchronous subscriber on this thread, through its guard if it has one. Returns its failure, a
+     * {@link Rejected} if the guard refused the call, or null.
+     */
+    Throwable callSync(Subscriber subscriber, Envelope<?> envelope) {
+        Guard guard = subscriber.guard;
+        if (guard == null) {
+            return call(subscriber, envelope);
+        }
+        if (!guard.accept(envelope.id())) {
+            office.skippedDuplicate(subscriber, envelope);
+            return null;
+        }
+        if (guard.bulkheaded() && !guard.enter()) {
+            guard.forget(envelope.id());
+            return new Rejected(DeadLetter.Reason.BULKHEAD_FULL);
+        }
+        try {
+            int permit = guard.breaker == null ? CircuitBreaker.PERMITTED : guard.breaker.acquire();
+            if (permit == CircuitBreaker.REJECTED) {
+                guard.forget(envelope.id());
+                return new Rejected(DeadLetter.Reason.CIRCUIT_OPEN);
+            }
+            Throwable failure = call(subscriber, envelope);
+            if (guard.breaker != null) {
+                guard.breaker.record(permit, failure == null);
+            }
+            if (failure != null) {
+                guard.forget(envelope.id());
+            }
+            return failure;
+        } finally {
+            if (guard.bulkheaded()) {
+                guard.exit();
+            }
+        }
+    }
+
+    /**
+     * Makes one attempt at a message from an asynchronous subscriber's mailbox, on its executor's thread, within the
+     * guard's deadline if it has one. Returns the failure (a {@link TimeoutException} if the deadline passed, or
+     * what the scheduler threw if it refused the deadline), or null. The mailbox handles the rest of the guard.
+     */
+    Throwable callAsync(Subscriber subscriber, Envelope<?> envelope, DispatchContext context, Guard guard) {
+        Envelope<?> outer = context.enter(envelope);
+        try {
+            if (guard == null || guard.timeout == null) {
+                return call(subscriber, envelope);
+            }
+            AttemptTimer timer;
+            try {
+                timer = AttemptTimer.start(guard.scheduler, guard.timeout);
+            } catch (RuntimeException refused) {
+                return refused;
+            }
+            Throwable failure = call(subscriber, envelope);
+            if (!timer.finish() || failure instanceof Error) {
+                return failure;
+            }
+            String attempt = envelope.header(RetryPolicy.ATTEMPT_HEADER);
+            TimeoutException timedOut = new TimeoutException((attempt == null ? "" : "attempt " + attempt + " of ")
+                    + Resources.describe(envelope) + " by subscription '" + subscriber.name + "' timed out after "
+                    + guard.timeout + "; its thread was interrupted");
+            if (failure != null && !(failure instanceof InterruptedException)) {
+                timedOut.addSuppressed(failure);
+            }
+            return timedOut;
+        } finally {
+            context.leave(outer);
+        }
+    }
+
+    /** Calls one handler inside the interceptors. Returns its failure, or null. */
+    private Throwable call(Subscriber subscriber, Envelope<?> envelope) {
+        if (interceptors.length == 0) {
+            try {
+                subscriber.invoke(envelope.payload(), envelope);
+                return null;
+            } catch (Throwable failure) {
+                return failure;
+            }
+        }
+        int entered = 0;
+        Throwable failure = null;
+        try {
+            boolean allowed = true;
+            for (Interceptor interceptor : interceptors) {
+                if (!interceptor.beforeDelivery(envelope, subscriber.name)) {
+                    allowed = false;
+                    break;
+                }
+                entered++;
+            }
+            if (allowed) {
+                subscriber.invoke(envelope.payload(), envelope);
+            }
+        } catch (Throwable thrown) {
+            failure = thrown;
+        }
+        for (int i = entered - 1; i >= 0; i--) {
+            try {
+                interceptors[i].afterDelivery(envelope, subscriber.name, failure);
+            } catch (Throwable thrown) {
+                LOG.error("Bus '{}': interceptor {} failed after delivering message {} to '{}'", busName,
+                        interceptors[i], envelope.id(), subscriber.name, thrown);
+            }
+        }
+        return failure;
+    }
+}

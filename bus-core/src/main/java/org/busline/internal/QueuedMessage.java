@@ -1,0 +1,29 @@
+package org.busline.internal;
+
+import org.busline.Envelope;
+
+/**
+ * A message in a {@link Mailbox}, with the tracker of its publish (null when nobody tracks it).
+ *
+ * <p>Immutable but for {@link #next}, the link of {@link MpscLinkedQueue}, which queues messages without a node of its
+ * own; only that queue reads or writes it, with the memory ordering it documents.
+ */
+final class QueuedMessage {
+    private final Envelope<?> envelope;
+    private final Results.Tracker tracker;
+    /** The link of {@link MpscLinkedQueue}. */
+    QueuedMessage next;
+
+    QueuedMessage(Envelope<?> envelope, Results.Tracker tracker) {
+        this.envelope = envelope;
+        this.tracker = tracker;
+    }
+
+    Envelope<?> envelope() {
+        return envelope;
+    }
+
+    Results.Tracker tracker() {
+        return tracker;
+    }
+}

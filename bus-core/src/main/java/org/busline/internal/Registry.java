@@ -1,0 +1,265 @@
+package org.busline.internal;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import org.busline.Delivery;
+import org.busline.Topic;
+import org.busline.TypeRef;
+
+/**
+ * Routing, the first room of a message's way: which subscriptions (and, apart from them, which responders) a topic
+ * reaches. It owns the subscriber and responder arrays, the {@link Route} of every topic used so far, the type of
+ * every topic name, and every mailbox made, for {@code close()}.
+ *
+ * <p><b>Threads.</b> Subscriptions, responders and routes change only under {@link #lock}; each route holds a
+ * copy-on-write array of its subscribers, so routing a publish takes no lock: a route is found by class
+ * ({@link #classRoutes}), by topic ({@link #routes}), or, fastest, through a one-entry cache in the {@link Topic}
+ * object itself, which holds the route of the last registry that routed it.
+ *
+ * <p><b>Invariants.</b> A route's array holds exactly the active subscribers whose selector matches its topic, in
+ * subscription order. One topic name carries one type on one bus.
+ */
+final class Registry {
+    private static final VarHandle TOPIC_ROUTE;
+
+    static {
+        try {
+            TOPIC_ROUTE = MethodHandles.privateLookupIn(Topic.class, MethodHandles.lookup())
+                    .findVarHandle(Topic.class, "route", Object.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final Object lock = new Object();
+    private final Resources resources;
+    private final Serialization serialization;
+    private final boolean intercepted;
+    /** Set once while the bus is wired, before any thread sees it: what new subscribers' mailboxes call. */
+    private Invoker invoker;
+    private DeadLetterOffice office;
+
+    private final ConcurrentHashMap<Topic<?>, Route> routes = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Class<?>, Route> classRoutes = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Topic<?>, Route> responderRoutes = new ConcurrentHashMap<>();
+    /** Guarded by {@link #lock}: every active subscriber, in subscription order. */
+    private Subscriber[] subscribers = new Subscriber[0];
+    /** Guarded by {@link #lock}: every active responder, in registration order. */
+    private Subscriber[] responders = new Subscriber[0];
+    /** Guarded by {@link #lock}: topic names and their types, to refuse one name with two types. */
+    private final Map<String, TypeRef<?>> topicTypes = new HashMap<>();
+    /** Guarded by {@link #lock}: every mailbox made and not yet retired, drained at close even if unsubscribed. */
+    private final List<Mailbox> mailboxes = new ArrayList<>();
+    /** Guarded by {@link #lock}. */
+    private long sequence;
+
+    Registry(Resources resources, Serialization serialization, boolean intercepted) {
+        this.resources = resources;
+        this.serialization = serialization;
+        this.intercepted = intercepted;
+    }
+
+    void connect(Invoker invoker, DeadLetterOffice office) {
+        this.invoker = invoker;
+        this.office = office;
+    }
+
+    Resources resources() {
+        return resources;
+    }
+
+    // ---------------------------------------------------------------------------------------------- finding routes
+
+    /** The route of the type topic of the message's class. */
+    Route routeOf(Object message) {
+        Objects.requireNonNull(message, "message");
+        Route route = classRoutes.get(message.getClass());
+        return route != null ? route : route(Topic.of(message.getClass()));
+    }
+
+    /** The route of a topic, once the message is checked against its type. */
+    Route routeOf(Topic<?> topic, Object message) {
+        Objects.requireNonNull(topic, "topic");
+        Objects.requireNonNull(message, "message");
+        Route route = route(topic);
+        if (!topic.type().rawType().isInstance(message)) {
+            topic.cast(message);
+        }
+        return route;
+    }
+
+    /** The route of a topic's subscriptions, made on first use. */
+    Route route(Topic<?> topic) {
+        Object cached = TOPIC_ROUTE.get(topic);
+        if (cached instanceof Route && ((Route) cached).registry == this) {
+            return (Route) cached;
+        }
+        Route route = routes.get(topic);
+        if (route == null) {
+            route = createRoute(topic);
+        }
+        TOPIC_ROUTE.set(topic, route);
+        return route;
+    }
+
+    private Route createRoute(Topic<?> topic) {
+        synchronized (lock) {
+            Route route = routes.get(topic);
+            if (route != null) {
+                return route;
+            }
+            registerName(topic);
+            route = new Route(this, topic, matching(subscribers, topic), intercepted);
+            routes.put(topic, route);
+            if (!topic.isNamed() && topic.type().type() instanceof Class) {
+                classRoutes.put(topic.type().rawType(), route);
+            }
+            return route;
+        }
+    }
+
+    /** The route of a topic's responders, made on first use. */
+    Route responderRoute(Topic<?> topic) {
+        Route route = responderRoutes.get(topic);
+        if (route != null) {
+            return route;
+        }
+        synchronized (lock) {
+            route = responderRoutes.get(topic);
+            if (route == null) {
+                registerName(topic);
+                route = new Route(this, topic, matching(responders, topic), intercepted);
+                responderRoutes.put(topic, route);
+            }
+            return route;
+        }
+    }
+
+    private static Subscriber[] matching(Subscriber[] all, Topic<?> topic) {
+        return Arrays.stream(all).filter(s -> s.selector.matches(topic)).toArray(Subscriber[]::new);
+    }
+
+    /** Guarded by {@link #lock}. */
+    private void registerName(Topic<?> topic) {
+        TypeRef<?> known = topicTypes.putIfAbsent(topic.name(), topic.type());
+        if (known != null && !known.equals(topic.type())) {
+            throw new IllegalArgumentException("topic '" + topic.name() + "' is already used on bus '"
+                    + resources.name + "' with type " + known + ", so it cannot carry " + topic.type());
+        }
+    }
+
+    /** The selector of a topic, once its name is known to carry its type on this bus. */
+    Selector selector(Topic<?> topic) {
+        synchronized (lock) {
+            registerName(topic);
+        }
+        return topic.isNamed() ? Selector.named(topic) : Selector.type(topic);
+    }
+
+    // ---------------------------------------------------------------------------------------------- changing
+
+    /** Adds a subscription, named by its delivery, else {@code derivedName}, else after its number and selector. */
+    Subscriber subscribe(Selector selector, Object handler, boolean envelopes, Delivery delivery,
+                         String derivedName) {
+        resources.checkOpen("subscribe");
+        synchronized (lock) {
+            resources.checkOpen("subscribe");
+            long number = ++sequence;
+            String subscriberName = delivery.name() != null ? delivery.name()
+                    : derivedName != null ? derivedName : "#" + number + " " + selector.describe();
+            Subscriber subscriber = newSubscriber(number, subscriberName, selector, handler, envelopes,
+                    delivery.propagatesFailures(), delivery);
+            subscribers = append(subscribers, subscriber);
+            for (Route route : routes.values()) {
+                if (selector.matches(route.topic)) {
+                    route.add(subscriber, intercepted);
+                }
+            }
+            return subscriber;
+        }
+    }
+
+    /** As {@link #subscribe}, into the registry of responders rather than of subscriptions. */
+    Subscriber respond(Topic<?> topic, ResponderHandler handler, Delivery delivery) {
+        Selector selector = selector(topic);
+        resources.checkOpen("respond");
+        synchronized (lock) {
+            resources.checkOpen("respond");
+            long number = ++sequence;
+            String responderName = delivery.name() != null ? delivery.name()
+                    : "#" + number + " responder of " + selector.describe();
+            Subscriber responder = newSubscriber(number, responderName, selector, handler, true, false, delivery);
+            responders = append(responders, responder);
+            for (Route route : responderRoutes.values()) {
+                if (selector.matches(route.topic)) {
+                    route.add(responder, intercepted);
+                }
+            }
+            return responder;
+        }
+    }
+
+    private static Subscriber[] append(Subscriber[] current, Subscriber added) {
+        Subscriber[] next = Arrays.copyOf(current, current.length + 1);
+        next[current.length] = added;
+        return next;
+    }
+
+    /**
+     * Guarded by {@link #lock}: makes a subscriber or responder as its delivery says, and keeps its mailbox, if it
+     * has one, for close() to drain.
+     */
+    private Subscriber newSubscriber(long number, String subscriberName, Selector selector, Object handler,
+                                     boolean envelopes, boolean propagateFailures, Delivery delivery) {
+        Mailbox.Settings settings = delivery.isAsync()
+                ? new Mailbox.Settings(delivery.executor() != null ? delivery.executor()
+                        : resources.defaultExecutor(), delivery.capacity(), delivery.overflow(),
+                        delivery.blockTimeout().toNanos(), delivery.concurrency())
+                : null;
+        Subscriber subscriber = new Subscriber(this, number, subscriberName, selector, handler, envelopes,
+                propagateFailures, settings, Guard.of(delivery, subscriberName, resources, office),
+                serialization.isolation(selector, delivery.isIsolated(), subscriberName));
+        if (subscriber.mailbox != null) {
+            mailboxes.removeIf(Mailbox::isRetired);
+            mailboxes.add(subscriber.mailbox);
+        }
+        return subscriber;
+    }
+
+    /** What a new subscriber's mailbox needs: the handler's call and the dead-letter office. */
+    Invoker invoker() {
+        return invoker;
+    }
+
+    DeadLetterOffice office() {
+        return office;
+    }
+
+    /** Removes a subscriber or responder from every route. */
+    void unsubscribe(Subscriber subscriber) {
+        synchronized (lock) {
+            subscribers = Arrays.stream(subscribers).filter(s -> s != subscriber).toArray(Subscriber[]::new);
+            responders = Arrays.stream(responders).filter(s -> s != subscriber).toArray(Subscriber[]::new);
+            for (Route route : routes.values()) {
+                route.remove(subscriber, intercepted);
+            }
+            for (Route route : responderRoutes.values()) {
+                route.remove(subscriber, intercepted);
+            }
+        }
+    }
+
+    /** The mailboxes close() must drain; called once the bus is marked closed, so no mailbox is added after. */
+    List<Mailbox> mailboxes() {
+        synchronized (lock) {
+            return List.copyOf(mailboxes);
+        }
+    }
+}
