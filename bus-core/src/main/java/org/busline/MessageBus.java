@@ -15,6 +15,7 @@ import java.util.function.Consumer;
 import org.busline.internal.BusConfig;
 import org.busline.internal.DefaultMessageBus;
 import org.busline.internal.Serialization;
+import org.busline.spi.ContextPropagator;
 import org.busline.spi.Interceptor;
 import org.busline.spi.Scheduler;
 import org.busline.spi.Serializer;
@@ -422,6 +423,32 @@ public interface MessageBus extends AutoCloseable {
     Subscription register(Object subscriber, Delivery delivery);
 
     /**
+     * Returns a snapshot of every open subscription and responder of this bus, in the order they were made. Cheap
+     * enough to call from a metrics poller: it copies the registry's arrays and reads a few counters, without locks.
+     *
+     * @return an immutable list, empty if nothing is subscribed; never null
+     */
+    List<SubscriptionInfo> subscriptions();
+
+    /**
+     * Tells whether a publish on this topic would reach at least one subscription now (for a type topic, one of the
+     * type or of a supertype), so a publisher can skip building a costly message. A point-to-point send reaches the
+     * same subscriptions; responders are not counted.
+     *
+     * @param topic the topic; not null
+     * @return true if some open subscription receives the topic
+     */
+    boolean hasSubscribers(Topic<?> topic);
+
+    /**
+     * As {@link #hasSubscribers(Topic)} for the type topic of a class: {@code hasSubscribers(Topic.of(type))}.
+     *
+     * @param type the message's class; not null
+     * @return true if some open subscription receives messages of this class
+     */
+    boolean hasSubscribers(Class<?> type);
+
+    /**
      * Tells whether {@link #close()} was called.
      *
      * @return true once the bus is closing or closed
@@ -451,6 +478,7 @@ public interface MessageBus extends AutoCloseable {
         private Executor executor;
         private Duration drainTimeout = Duration.ofSeconds(10);
         private final List<Interceptor> interceptors = new ArrayList<>();
+        private final List<ContextPropagator> propagators = new ArrayList<>();
         private Consumer<? super DeliveryFailure> errorHandler;
         private Consumer<? super DeadMessage> deadMessageHandler;
         private Consumer<? super DroppedMessage> droppedHandler;
@@ -540,6 +568,19 @@ public interface MessageBus extends AutoCloseable {
          */
         public Builder interceptor(Interceptor interceptor) {
             interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+            return this;
+        }
+
+        /**
+         * Adds a context propagator, which carries thread-bound context (an MDC, a trace) from the publisher's thread
+         * to asynchronous handlers; propagators run in the order they were added.
+         *
+         * @param propagator the propagator; not null
+         * @return this builder
+         * @see ContextPropagator
+         */
+        public Builder contextPropagator(ContextPropagator propagator) {
+            propagators.add(Objects.requireNonNull(propagator, "propagator"));
             return this;
         }
 
@@ -653,6 +694,7 @@ public interface MessageBus extends AutoCloseable {
          */
         public MessageBus build() {
             return new DefaultMessageBus(new BusConfig(name, clock, scheduler, executor, drainTimeout, List.copyOf(interceptors),
+                    List.copyOf(propagators),
                     errorHandler, deadMessageHandler, droppedHandler,
                     new Serialization(serializer, topicSerializers, types, isolatedTopics), failSendsWithoutConsumer));
         }

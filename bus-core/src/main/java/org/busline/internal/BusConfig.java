@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 import org.busline.DeadMessage;
 import org.busline.DeliveryFailure;
 import org.busline.DroppedMessage;
+import org.busline.spi.ContextPropagator;
 import org.busline.spi.Interceptor;
 import org.busline.spi.Scheduler;
 
@@ -16,6 +17,7 @@ import org.busline.spi.Scheduler;
  *
  * @param scheduler          the scheduler, or null for a system scheduler made on first use
  * @param executor           the default executor, or null for one the bus makes and owns
+ * @param propagators        the context propagators of asynchronous deliveries, in order
  * @param errorHandler       null for the default, which logs at ERROR
  * @param deadMessageHandler null for the default, which logs at DEBUG
  * @param droppedHandler     null for the default, which logs at WARN
@@ -23,7 +25,8 @@ import org.busline.spi.Scheduler;
  * @param failSendsWithoutConsumer true if a send to a topic without subscription throws rather than goes dead
  */
 public record BusConfig(String name, Clock clock, Scheduler scheduler, Executor executor, Duration drainTimeout,
-                        List<Interceptor> interceptors, Consumer<? super DeliveryFailure> errorHandler,
+                        List<Interceptor> interceptors,
+                        List<ContextPropagator> propagators, Consumer<? super DeliveryFailure> errorHandler,
                         Consumer<? super DeadMessage> deadMessageHandler,
                         Consumer<? super DroppedMessage> droppedHandler,
                         Serialization serialization, boolean failSendsWithoutConsumer) {

@@ -41,6 +41,7 @@ import org.busline.RetryPolicy;
 import org.busline.RequestException;
 import org.busline.Responder;
 import org.busline.Subscription;
+import org.busline.SubscriptionInfo;
 import org.busline.Topic;
 import org.busline.TypeRef;
 import org.busline.spi.Interceptor;
@@ -106,12 +107,15 @@ public final class DefaultMessageBus implements MessageBus {
     private volatile boolean closed;
     /** Responders and awaited requests. */
     private final Requests requests;
+    /** The context propagators of asynchronous deliveries; read by every mailbox. */
+    final Propagation propagation;
 
     public DefaultMessageBus(BusConfig config) {
         this.config = config;
         this.name = config.name();
         this.clock = config.clock();
         this.interceptors = config.interceptors().toArray(new Interceptor[0]);
+        this.propagation = new Propagation(config.propagators());
         this.errorHandler = config.errorHandler() != null ? config.errorHandler() : this::logFailure;
         this.deadMessageHandler = config.deadMessageHandler() != null ? config.deadMessageHandler()
                 : dead -> LOG.debug("Bus '{}': message {} on topic '{}' reached no subscriber", name,
@@ -859,6 +863,52 @@ public final class DefaultMessageBus implements MessageBus {
             mailboxes.add(subscriber.mailbox);
         }
         return subscriber;
+    }
+
+    @Override
+    public List<SubscriptionInfo> subscriptions() {
+        Subscriber[] subscribed;
+        Subscriber[] responding;
+        synchronized (lock) {
+            subscribed = subscribers;
+            responding = requests.responders;
+        }
+        // Both arrays are in subscription order (appended under the lock): merge them to keep that order.
+        List<SubscriptionInfo> snapshot = new ArrayList<>(subscribed.length + responding.length);
+        int s = 0;
+        int r = 0;
+        while (s < subscribed.length || r < responding.length) {
+            boolean takeSubscriber = r == responding.length
+                    || s < subscribed.length && subscribed[s].sequence < responding[r].sequence;
+            Subscriber next = takeSubscriber ? subscribed[s++] : responding[r++];
+            if (next.isActive()) {
+                snapshot.add(next.info(takeSubscriber ? SubscriptionInfo.Kind.SUBSCRIBER
+                        : SubscriptionInfo.Kind.RESPONDER));
+            }
+        }
+        return List.copyOf(snapshot);
+    }
+
+    @Override
+    public boolean hasSubscribers(Topic<?> topic) {
+        Objects.requireNonNull(topic, "topic");
+        checkOpen("hasSubscribers");
+        Subscriber[] subscribed;
+        synchronized (lock) {
+            subscribed = subscribers;
+        }
+        for (Subscriber subscriber : subscribed) {
+            if (subscriber.isActive() && subscriber.selector.matches(topic)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public boolean hasSubscribers(Class<?> type) {
+        Objects.requireNonNull(type, "type");
+        return hasSubscribers(Topic.of(type));
     }
 
     void unsubscribe(Subscriber subscriber) {

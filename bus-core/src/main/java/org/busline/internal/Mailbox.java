@@ -16,6 +16,7 @@ import org.busline.Envelope;
 import org.busline.MailboxFullException;
 import org.busline.OverflowPolicy;
 import org.busline.RetryPolicy;
+import org.busline.spi.ContextPropagator;
 import org.busline.spi.Scheduler;
 
 /**
@@ -65,12 +66,15 @@ final class Mailbox {
     static final class Entry {
         private final Envelope<?> envelope;
         private final Results.Tracker tracker;
+        /** The publisher's thread-bound context, from {@link Propagation#capture()}; null when none is propagated. */
+        private final Object[] context;
         /** The link of {@link MpscLinkedQueue}, which queues entries without a node of its own. */
         Entry next;
 
-        Entry(Envelope<?> envelope, Results.Tracker tracker) {
+        Entry(Envelope<?> envelope, Results.Tracker tracker, Object[] context) {
             this.envelope = envelope;
             this.tracker = tracker;
+            this.context = context;
         }
 
         Envelope<?> envelope() {
@@ -199,7 +203,7 @@ final class Mailbox {
      */
     boolean put(Envelope<?> envelope, Results.Tracker tracker) {
         if (settings.overflow() == OverflowPolicy.DROP_NEWEST && !tryReserve()) {
-            dropped(new Entry(envelope, tracker), DroppedMessage.Reason.MAILBOX_FULL, false, null, 0);
+            dropped(new Entry(envelope, tracker, null), DroppedMessage.Reason.MAILBOX_FULL, false, null, 0);
             return false;
         }
         if (settings.overflow() == OverflowPolicy.DROP_OLDEST) {
@@ -214,7 +218,7 @@ final class Mailbox {
         if (tracker != null) {
             tracker.add();
         }
-        queue.offer(new Entry(envelope, tracker));
+        queue.offer(new Entry(envelope, tracker, bus.propagation.capture()));
         if (drainers.get() < settings.concurrency() && tryAddDrainer()) {
             start();
         }
@@ -234,11 +238,33 @@ final class Mailbox {
         if (tracker != null) {
             tracker.add();
         }
-        queue.offer(new Entry(envelope, tracker));
+        queue.offer(new Entry(envelope, tracker, bus.propagation.capture()));
         if (drainers.get() < settings.concurrency() && tryAddDrainer()) {
             start();
         }
         return true;
+    }
+
+    int concurrency() {
+        return settings.concurrency();
+    }
+
+    int capacity() {
+        return settings.capacity();
+    }
+
+    /** Messages accepted and not yet taken by a worker. */
+    int queued() {
+        return Math.max(0, reserved.get() - taken.get());
+    }
+
+    /** Drain tasks running now. */
+    int workers() {
+        return drainers.get();
+    }
+
+    int retriesPending() {
+        return retries.size();
     }
 
     /** True when nothing waits and no drain task runs. */
@@ -317,11 +343,14 @@ final class Mailbox {
      * @return true if the message is finished; false if it waits for a retry, which now owns this slot
      */
     private boolean attempt(Entry entry, int attempt, Throwable last, DispatchContext context) {
+        ContextPropagator.Scope restored = bus.propagation.restore(entry.context, owner.name);
         try {
             return handle(entry, attempt, last, context);
         } catch (Error fatal) {
             start();
             throw fatal;
+        } finally {
+            restored.close();
         }
     }
 

@@ -33,7 +33,7 @@ final class MpscLinkedQueue implements MessageQueue<Mailbox.Entry> {
     private Mailbox.Entry head;
 
     MpscLinkedQueue() {
-        Mailbox.Entry stub = new Mailbox.Entry(null, null);
+        Mailbox.Entry stub = new Mailbox.Entry(null, null, null);
         head = stub;
         tail = new AtomicReference<>(stub);
     }
