@@ -398,6 +398,82 @@ public interface MessageBus extends AutoCloseable {
     Subscription subscribePattern(String pattern, EnvelopeHandler<Object> handler, Delivery delivery);
 
     /**
+     * Subscribes a synchronous envelope handler: {@code subscribeEnvelopes(topic, handler, Delivery.sync())}.
+     *
+     * @param topic   the topic; not null
+     * @param handler the handler; not null
+     * @param <T>     the topic's type
+     * @return the subscription; close it to unsubscribe
+     * @throws NullPointerException     if an argument is null
+     * @throws IllegalArgumentException if this bus already knows the topic's name with another type
+     * @throws IllegalStateException    if the bus is closed
+     */
+    default <T> Subscription subscribeEnvelopes(Topic<T> topic, EnvelopeHandler<? super T> handler) {
+        return subscribeEnvelopes(topic, handler, Delivery.sync());
+    }
+
+    /**
+     * Subscribes a synchronous pattern handler: {@code subscribePattern(pattern, handler, Delivery.sync())}.
+     *
+     * @param pattern the pattern; not null
+     * @param handler the handler; not null
+     * @return the subscription; close it to unsubscribe
+     * @throws NullPointerException     if an argument is null
+     * @throws IllegalArgumentException if the pattern is malformed
+     * @throws IllegalStateException    if the bus is closed
+     */
+    default Subscription subscribePattern(String pattern, EnvelopeHandler<Object> handler) {
+        return subscribePattern(pattern, handler, Delivery.sync());
+    }
+
+    /**
+     * Subscribes to the dead letters of one topic only, with the message typed as the topic's payload: a module
+     * sees what was given up on in its own conversations and nothing of the others'. For a type topic, dead letters
+     * of messages of subtypes are included, as {@link DeadLetter#isAbout(Topic)} says.
+     *
+     * @param topic    the topic whose dead letters to receive; not null
+     * @param handler  the handler; not null
+     * @param delivery synchronous or asynchronous delivery of the dead letters; not null
+     * @param <T>      the topic's type
+     * @return the subscription; close it to unsubscribe
+     * @throws NullPointerException  if an argument is null
+     * @throws IllegalStateException if the bus is closed
+     */
+    default <T> Subscription subscribeDeadLetters(Topic<T> topic, DeadLetterHandler<? super T> handler,
+                                                  Delivery delivery) {
+        Objects.requireNonNull(topic, "topic");
+        Objects.requireNonNull(handler, "handler");
+        return subscribe(DeadLetter.class, letter -> {
+            if (letter.isAbout(topic)) {
+                @SuppressWarnings("unchecked")
+                DeadLetterHandler<T> typed = (DeadLetterHandler<T>) handler;
+                typed.onDeadLetter(letter.envelope(topic), letter);
+            }
+        }, delivery);
+    }
+
+    /**
+     * Subscribes to the dead letters of one subscription only, found by its {@linkplain Subscription#name() name}.
+     *
+     * @param subscription the name of the subscription that gives up on messages; not null
+     * @param handler      the handler; not null
+     * @param delivery     synchronous or asynchronous delivery of the dead letters; not null
+     * @return the subscription; close it to unsubscribe
+     * @throws NullPointerException  if an argument is null
+     * @throws IllegalStateException if the bus is closed
+     */
+    default Subscription subscribeDeadLetters(String subscription, MessageHandler<? super DeadLetter> handler,
+                                              Delivery delivery) {
+        Objects.requireNonNull(subscription, "subscription");
+        Objects.requireNonNull(handler, "handler");
+        return subscribe(DeadLetter.class, letter -> {
+            if (letter.subscriber().equals(subscription)) {
+                handler.onMessage(letter);
+            }
+        }, delivery);
+    }
+
+    /**
      * Subscribes every method of {@code subscriber} annotated with {@link Subscribe}, synchronously.
      *
      * @param subscriber the object; not null
