@@ -72,4 +72,38 @@ public record DeadLetter(Envelope<?> envelope, String subscriber, Throwable caus
                     + attempts + " and cause " + cause);
         }
     }
+
+    /**
+     * Tells whether this dead letter is about a message of a topic: the same named topic, or for a type topic a
+     * message of that type or of a subtype (as a subscription of the type topic receives them).
+     *
+     * @param topic the topic; not null
+     * @return true if the message was published on that topic
+     */
+    public boolean isAbout(Topic<?> topic) {
+        Topic<?> actual = envelope.topic();
+        if (topic.isNamed() || actual.isNamed()) {
+            return topic.equals(actual);
+        }
+        return topic.type().type() instanceof Class
+                ? topic.type().rawType().isAssignableFrom(actual.type().rawType())
+                : topic.type().equals(actual.type());
+    }
+
+    /**
+     * Returns the message typed as a topic's payload.
+     *
+     * @param topic the topic the message was published on; not null
+     * @param <T>   the topic's payload type
+     * @return the envelope, typed
+     * @throws IllegalArgumentException if the message is not {@linkplain #isAbout(Topic) about} that topic
+     */
+    @SuppressWarnings("unchecked")
+    public <T> Envelope<T> envelope(Topic<T> topic) {
+        if (!isAbout(Objects.requireNonNull(topic, "topic"))) {
+            throw new IllegalArgumentException("the dead letter of subscription '" + subscriber + "' is about topic '"
+                    + envelope.topic().name() + "', not about topic '" + topic.name() + "'");
+        }
+        return (Envelope<T>) envelope;
+    }
 }

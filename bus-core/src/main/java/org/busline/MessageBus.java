@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.busline.spi.BusFactory;
+import org.busline.spi.ContextPropagator;
 import org.busline.spi.Interceptor;
 import org.busline.spi.Scheduler;
 import org.busline.spi.Serializer;
@@ -396,6 +397,82 @@ public interface MessageBus extends AutoCloseable {
     Subscription subscribePattern(String pattern, EnvelopeHandler<Object> handler, Delivery delivery);
 
     /**
+     * Subscribes a synchronous envelope handler: {@code subscribeEnvelopes(topic, handler, Delivery.sync())}.
+     *
+     * @param topic   the topic; not null
+     * @param handler the handler; not null
+     * @param <T>     the topic's type
+     * @return the subscription; close it to unsubscribe
+     * @throws NullPointerException     if an argument is null
+     * @throws IllegalArgumentException if this bus already knows the topic's name with another type
+     * @throws IllegalStateException    if the bus is closed
+     */
+    default <T> Subscription subscribeEnvelopes(Topic<T> topic, EnvelopeHandler<? super T> handler) {
+        return subscribeEnvelopes(topic, handler, Delivery.sync());
+    }
+
+    /**
+     * Subscribes a synchronous pattern handler: {@code subscribePattern(pattern, handler, Delivery.sync())}.
+     *
+     * @param pattern the pattern; not null
+     * @param handler the handler; not null
+     * @return the subscription; close it to unsubscribe
+     * @throws NullPointerException     if an argument is null
+     * @throws IllegalArgumentException if the pattern is malformed
+     * @throws IllegalStateException    if the bus is closed
+     */
+    default Subscription subscribePattern(String pattern, EnvelopeHandler<Object> handler) {
+        return subscribePattern(pattern, handler, Delivery.sync());
+    }
+
+    /**
+     * Subscribes to the dead letters of one topic only, with the message typed as the topic's payload: a module
+     * sees what was given up on in its own conversations and nothing of the others'. For a type topic, dead letters
+     * of messages of subtypes are included, as {@link DeadLetter#isAbout(Topic)} says.
+     *
+     * @param topic    the topic whose dead letters to receive; not null
+     * @param handler  the handler; not null
+     * @param delivery synchronous or asynchronous delivery of the dead letters; not null
+     * @param <T>      the topic's type
+     * @return the subscription; close it to unsubscribe
+     * @throws NullPointerException  if an argument is null
+     * @throws IllegalStateException if the bus is closed
+     */
+    default <T> Subscription subscribeDeadLetters(Topic<T> topic, DeadLetterHandler<? super T> handler,
+                                                  Delivery delivery) {
+        Objects.requireNonNull(topic, "topic");
+        Objects.requireNonNull(handler, "handler");
+        return subscribe(DeadLetter.class, letter -> {
+            if (letter.isAbout(topic)) {
+                @SuppressWarnings("unchecked")
+                DeadLetterHandler<T> typed = (DeadLetterHandler<T>) handler;
+                typed.onDeadLetter(letter.envelope(topic), letter);
+            }
+        }, delivery);
+    }
+
+    /**
+     * Subscribes to the dead letters of one subscription only, found by its {@linkplain Subscription#name() name}.
+     *
+     * @param subscription the name of the subscription that gives up on messages; not null
+     * @param handler      the handler; not null
+     * @param delivery     synchronous or asynchronous delivery of the dead letters; not null
+     * @return the subscription; close it to unsubscribe
+     * @throws NullPointerException  if an argument is null
+     * @throws IllegalStateException if the bus is closed
+     */
+    default Subscription subscribeDeadLetters(String subscription, MessageHandler<? super DeadLetter> handler,
+                                              Delivery delivery) {
+        Objects.requireNonNull(subscription, "subscription");
+        Objects.requireNonNull(handler, "handler");
+        return subscribe(DeadLetter.class, letter -> {
+            if (letter.subscriber().equals(subscription)) {
+                handler.onMessage(letter);
+            }
+        }, delivery);
+    }
+
+    /**
      * Subscribes every method of {@code subscriber} annotated with {@link Subscribe}, synchronously.
      *
      * @param subscriber the object; not null
@@ -419,6 +496,32 @@ public interface MessageBus extends AutoCloseable {
      * @throws IllegalStateException    if the bus is closed
      */
     Subscription register(Object subscriber, Delivery delivery);
+
+    /**
+     * Returns a snapshot of every open subscription and responder of this bus, in the order they were made. Cheap
+     * enough to call from a metrics poller: it copies the registry's arrays and reads a few counters, without locks.
+     *
+     * @return an immutable list, empty if nothing is subscribed; never null
+     */
+    List<SubscriptionInfo> subscriptions();
+
+    /**
+     * Tells whether a publish on this topic would reach at least one subscription now (for a type topic, one of the
+     * type or of a supertype), so a publisher can skip building a costly message. A point-to-point send reaches the
+     * same subscriptions; responders are not counted.
+     *
+     * @param topic the topic; not null
+     * @return true if some open subscription receives the topic
+     */
+    boolean hasSubscribers(Topic<?> topic);
+
+    /**
+     * As {@link #hasSubscribers(Topic)} for the type topic of a class: {@code hasSubscribers(Topic.of(type))}.
+     *
+     * @param type the message's class; not null
+     * @return true if some open subscription receives messages of this class
+     */
+    boolean hasSubscribers(Class<?> type);
 
     /**
      * Tells whether {@link #close()} was called.
@@ -450,6 +553,7 @@ public interface MessageBus extends AutoCloseable {
         private Executor executor;
         private Duration drainTimeout = Duration.ofSeconds(10);
         private final List<Interceptor> interceptors = new ArrayList<>();
+        private final List<ContextPropagator> propagators = new ArrayList<>();
         private Consumer<? super DeliveryFailure> errorHandler;
         private Consumer<? super DeadMessage> deadMessageHandler;
         private Consumer<? super DroppedMessage> droppedHandler;
@@ -539,6 +643,19 @@ public interface MessageBus extends AutoCloseable {
          */
         public Builder interceptor(Interceptor interceptor) {
             interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+            return this;
+        }
+
+        /**
+         * Adds a context propagator, which carries thread-bound context (an MDC, a trace) from the publisher's thread
+         * to asynchronous handlers; propagators run in the order they were added.
+         *
+         * @param propagator the propagator; not null
+         * @return this builder
+         * @see ContextPropagator
+         */
+        public Builder contextPropagator(ContextPropagator propagator) {
+            propagators.add(Objects.requireNonNull(propagator, "propagator"));
             return this;
         }
 
@@ -652,8 +769,9 @@ public interface MessageBus extends AutoCloseable {
          */
         public MessageBus build() {
             return Factory.INSTANCE.create(new BusFactory.Configuration(name, clock, scheduler, executor,
-                    drainTimeout, List.copyOf(interceptors), errorHandler, deadMessageHandler, droppedHandler, serializer,
-                    Map.copyOf(topicSerializers), types, Set.copyOf(isolatedTopics), failSendsWithoutConsumer));
+                    drainTimeout, List.copyOf(interceptors), List.copyOf(propagators), errorHandler, deadMessageHandler,
+                    droppedHandler, serializer, Map.copyOf(topicSerializers), types, Set.copyOf(isolatedTopics),
+                    failSendsWithoutConsumer));
         }
 
         /** The implementation's factory, found once: the one of this module, whatever else the path holds. */

@@ -16,6 +16,7 @@ import org.busline.MessageHandler;
 import org.busline.PublishResult;
 import org.busline.Responder;
 import org.busline.Subscription;
+import org.busline.SubscriptionInfo;
 import org.busline.Topic;
 import org.busline.spi.Interceptor;
 import org.slf4j.Logger;
@@ -215,6 +216,26 @@ public final class DefaultMessageBus implements MessageBus {
         Objects.requireNonNull(request, "request");
         long nanos = Requests.checkReply(replyType, timeout, true);
         return requests.start(request.topic(), request.payload(), request, replyType, true, timeout, nanos);
+    }
+
+    // ---------------------------------------------------------------------------------------------- introspection
+
+    @Override
+    public List<SubscriptionInfo> subscriptions() {
+        return registry.subscriptions();
+    }
+
+    @Override
+    public boolean hasSubscribers(Topic<?> topic) {
+        Objects.requireNonNull(topic, "topic");
+        resources.checkOpen("hasSubscribers");
+        return registry.hasSubscribers(topic);
+    }
+
+    @Override
+    public boolean hasSubscribers(Class<?> type) {
+        Objects.requireNonNull(type, "type");
+        return hasSubscribers(Topic.of(type));
     }
 
     /** Requests awaiting a reply from another thread; for tests. */

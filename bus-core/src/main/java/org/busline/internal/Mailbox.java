@@ -14,6 +14,7 @@ import org.busline.Envelope;
 import org.busline.MailboxFullException;
 import org.busline.OverflowPolicy;
 import org.busline.RetryPolicy;
+import org.busline.spi.ContextPropagator;
 import org.busline.spi.Scheduler;
 
 /**
@@ -42,6 +43,9 @@ import org.busline.spi.Scheduler;
  * <p><b>Outcome.</b> Each message taken out of the queue ends exactly once, in {@link #handle} or {@link #dropped}:
  * handled, or reported as a dead letter, and then its tracker is settled.
  *
+ * <p><b>Context.</b> {@link Propagation} captures the publisher's thread-bound context when a message enters, and
+ * restores it around each attempt on the drain task's thread.
+ *
  * <p><b>Closing.</b> Once {@link #closing} is set, drain tasks report what is left as dropped instead of handling
  * it, and waiting retries are dropped at once, so nothing is lost without a report.
  */
@@ -55,6 +59,7 @@ final class Mailbox {
 
     private final Invoker invoker;
     private final DeadLetterOffice office;
+    private final Propagation propagation;
     private final Subscriber owner;
     private final Settings settings;
     private final MessageQueue<QueuedMessage> queue;
@@ -79,9 +84,10 @@ final class Mailbox {
         }
     }
 
-    Mailbox(Invoker invoker, DeadLetterOffice office, Subscriber owner, Settings settings) {
+    Mailbox(Invoker invoker, DeadLetterOffice office, Propagation propagation, Subscriber owner, Settings settings) {
         this.invoker = invoker;
         this.office = office;
+        this.propagation = propagation;
         this.owner = owner;
         this.settings = settings;
         this.room = new MailboxCapacity(settings.capacity());
@@ -131,7 +137,7 @@ final class Mailbox {
      */
     boolean put(Envelope<?> envelope, Results.Tracker tracker) {
         if (settings.overflow() == OverflowPolicy.DROP_NEWEST && !room.tryReserve()) {
-            dropped(new QueuedMessage(envelope, tracker), DroppedMessage.Reason.MAILBOX_FULL, false, null, 0);
+            dropped(new QueuedMessage(envelope, tracker, null), DroppedMessage.Reason.MAILBOX_FULL, false, null, 0);
             return false;
         }
         if (settings.overflow() == OverflowPolicy.DROP_OLDEST) {
@@ -146,7 +152,7 @@ final class Mailbox {
         if (tracker != null) {
             tracker.add();
         }
-        queue.offer(new QueuedMessage(envelope, tracker));
+        queue.offer(new QueuedMessage(envelope, tracker, propagation.capture()));
         if (drainers.get() < settings.concurrency() && tryAddDrainer()) {
             start();
         }
@@ -166,11 +172,33 @@ final class Mailbox {
         if (tracker != null) {
             tracker.add();
         }
-        queue.offer(new QueuedMessage(envelope, tracker));
+        queue.offer(new QueuedMessage(envelope, tracker, propagation.capture()));
         if (drainers.get() < settings.concurrency() && tryAddDrainer()) {
             start();
         }
         return true;
+    }
+
+    int concurrency() {
+        return settings.concurrency();
+    }
+
+    int capacity() {
+        return settings.capacity();
+    }
+
+    /** Messages accepted and not yet taken by a worker. */
+    int queued() {
+        return room.queued();
+    }
+
+    /** Drain tasks running now. */
+    int workers() {
+        return drainers.get();
+    }
+
+    int retriesPending() {
+        return retries.size();
     }
 
     /** True when nothing waits and no drain task runs. */
@@ -249,11 +277,14 @@ final class Mailbox {
      * @return true if the message is finished; false if it waits for a retry, which now owns this slot
      */
     private boolean attempt(QueuedMessage entry, int attempt, Throwable last, DispatchContext context) {
+        ContextPropagator.Scope restored = propagation.restore(entry.context, owner.name);
         try {
             return handle(entry, attempt, last, context);
         } catch (Error fatal) {
             start();
             throw fatal;
+        } finally {
+            restored.close();
         }
     }
 

@@ -90,6 +90,11 @@ final class MailboxCapacity {
         signalWaiters();
     }
 
+    /** Messages that hold room now: accepted and not yet taken. */
+    int queued() {
+        return Math.max(0, reserved.get() - taken.get());
+    }
+
     /** True when no message holds room. */
     boolean isEmpty() {
         return reserved.get() - taken.get() == 0;

@@ -33,7 +33,7 @@ final class MpscLinkedQueue implements MessageQueue<QueuedMessage> {
     private QueuedMessage head;
 
     MpscLinkedQueue() {
-        QueuedMessage stub = new QueuedMessage(null, null);
+        QueuedMessage stub = new QueuedMessage(null, null, null);
         head = stub;
         tail = new AtomicReference<>(stub);
     }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import org.busline.Delivery;
+import org.busline.SubscriptionInfo;
 import org.busline.Topic;
 import org.busline.TypeRef;
 
@@ -254,6 +255,44 @@ final class Registry {
                 route.remove(subscriber, intercepted);
             }
         }
+    }
+
+    /** A snapshot of every open subscription and responder, in the order they were made. */
+    List<SubscriptionInfo> subscriptions() {
+        Subscriber[] subscribed;
+        Subscriber[] responding;
+        synchronized (lock) {
+            subscribed = subscribers;
+            responding = responders;
+        }
+        // Both arrays are in subscription order (appended under the lock): merge them to keep that order.
+        List<SubscriptionInfo> snapshot = new ArrayList<>(subscribed.length + responding.length);
+        int s = 0;
+        int r = 0;
+        while (s < subscribed.length || r < responding.length) {
+            boolean takeSubscriber = r == responding.length
+                    || s < subscribed.length && subscribed[s].sequence < responding[r].sequence;
+            Subscriber next = takeSubscriber ? subscribed[s++] : responding[r++];
+            if (next.isActive()) {
+                snapshot.add(next.info(takeSubscriber ? SubscriptionInfo.Kind.SUBSCRIBER
+                        : SubscriptionInfo.Kind.RESPONDER));
+            }
+        }
+        return List.copyOf(snapshot);
+    }
+
+    /** True if some open subscription (not a responder) receives the topic now. */
+    boolean hasSubscribers(Topic<?> topic) {
+        Subscriber[] subscribed;
+        synchronized (lock) {
+            subscribed = subscribers;
+        }
+        for (Subscriber subscriber : subscribed) {
+            if (subscriber.isActive() && subscriber.selector.matches(topic)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The mailboxes close() must drain; called once the bus is marked closed, so no mailbox is added after. */

@@ -24,6 +24,8 @@ import org.busline.spi.Scheduler;
 final class Resources {
     final String name;
     final BusFactory.Configuration config;
+    /** The context propagators of asynchronous deliveries; read by every mailbox. */
+    final Propagation propagation;
     private final Clock clock;
     /** Guarded by {@code this}: the scheduler, made on first use unless configured. */
     private Scheduler scheduler;
@@ -35,6 +37,7 @@ final class Resources {
         this.config = config;
         this.name = config.name();
         this.clock = config.clock();
+        this.propagation = new Propagation(config.propagators());
     }
 
     boolean isClosed() {

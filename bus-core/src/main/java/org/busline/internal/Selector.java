@@ -13,6 +13,11 @@ abstract class Selector {
     /** The subscription's description in names and logs. */
     abstract String describe();
 
+    /** The topic subscribed to, or null for a pattern. */
+    Topic<?> topic() {
+        return null;
+    }
+
     /** Type topics of a type and, for a class, of its subtypes; a parameterized type matches exactly. */
     static Selector type(Topic<?> typeTopic) {
         Type type = typeTopic.type().type();
@@ -28,6 +33,11 @@ abstract class Selector {
                 String describe() {
                     return raw.getName();
                 }
+
+                @Override
+                Topic<?> topic() {
+                    return typeTopic;
+                }
             };
         }
         return new Selector() {
@@ -39,6 +49,11 @@ abstract class Selector {
             @Override
             String describe() {
                 return type.getTypeName();
+            }
+
+            @Override
+            Topic<?> topic() {
+                return typeTopic;
             }
         };
     }
@@ -55,6 +70,11 @@ abstract class Selector {
             @Override
             String describe() {
                 return name;
+            }
+
+            @Override
+            Topic<?> topic() {
+                return namedTopic;
             }
         };
     }

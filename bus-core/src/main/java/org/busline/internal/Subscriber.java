@@ -3,7 +3,10 @@ package org.busline.internal;
 import org.busline.EnvelopeHandler;
 import org.busline.Envelope;
 import org.busline.MessageHandler;
+import org.busline.CircuitBreakerPolicy;
 import org.busline.Subscription;
+import org.busline.SubscriptionInfo;
+import org.busline.Topic;
 
 /**
  * One subscribed handler: what it selects, how it is called, and, when asynchronous, its mailbox.
@@ -41,8 +44,21 @@ final class Subscriber implements Subscription {
         this.payloadHandler = envelopes ? null : (MessageHandler<Object>) handler;
         this.envelopeHandler = envelopes ? (EnvelopeHandler<Object>) handler : null;
         this.propagateFailures = propagateFailures;
-        this.mailbox = mailbox == null ? null : new Mailbox(registry.invoker(), registry.office(), this, mailbox);
+        this.mailbox = mailbox == null ? null : new Mailbox(registry.invoker(), registry.office(),
+                registry.resources().propagation, this, mailbox);
         this.isolation = isolation;
+    }
+
+    /** A snapshot of this subscription for {@link org.busline.MessageBus#subscriptions()}. */
+    SubscriptionInfo info(SubscriptionInfo.Kind kind) {
+        Topic<?> topic = selector.topic();
+        String pattern = topic == null ? selector.describe() : null;
+        CircuitBreakerPolicy.State breaker = guard == null || guard.breaker == null ? null : guard.breaker.state();
+        if (mailbox == null) {
+            return new SubscriptionInfo(name, kind, topic, pattern, false, 1, 0, 0, 0, 0, breaker);
+        }
+        return new SubscriptionInfo(name, kind, topic, pattern, true, mailbox.concurrency(), mailbox.capacity(),
+                mailbox.queued(), mailbox.workers(), mailbox.retriesPending(), breaker);
     }
 
     /**

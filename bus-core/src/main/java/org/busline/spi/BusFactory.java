@@ -43,6 +43,7 @@ public interface BusFactory {
      *                                 makes and owns
      * @param drainTimeout             how long {@code close()} waits for mailboxes to drain
      * @param interceptors             the interceptors, in the order they run
+     * @param propagators              the context propagators of asynchronous deliveries, in order
      * @param errorHandler             the error handler, or null for the default, which logs at ERROR
      * @param deadMessageHandler       the dead-message handler, or null for the default (WARN once per topic, then
      *                                 DEBUG)
@@ -55,7 +56,8 @@ public interface BusFactory {
      * @param failSendsWithoutConsumer true if a send to a topic without subscription throws
      */
     record Configuration(String name, Clock clock, Scheduler scheduler, Executor executor, Duration drainTimeout,
-                         List<Interceptor> interceptors, Consumer<? super DeliveryFailure> errorHandler,
+                         List<Interceptor> interceptors, List<ContextPropagator> propagators,
+                         Consumer<? super DeliveryFailure> errorHandler,
                          Consumer<? super DeadMessage> deadMessageHandler,
                          Consumer<? super DroppedMessage> droppedHandler, Serializer serializer,
                          Map<Topic<?>, Serializer> topicSerializers, TypeRegistry types,
