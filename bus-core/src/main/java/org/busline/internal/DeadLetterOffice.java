@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * state of its own but the handlers, so it is thread-safe. A notice it publishes goes through the {@link Dispatcher}
  * on that thread, after the current message if the thread is delivering one synchronously.
  *
- * <p><b>Invariants.</b> Never throws, except that a handler's {@link Error} is rethrown once reported. A dead letter is
+ * <p><b>Invariants.</b> Never throws; a synchronous handler's {@link Error} is recorded for the outermost delivery to
+ * rethrow. A dead letter is
  * never dead-lettered again, and a dead message never announced again, so reporting cannot loop.
  */
 final class DeadLetterOffice {
@@ -71,7 +72,8 @@ final class DeadLetterOffice {
     /**
      * Reports the failure of a synchronous delivery (or of the copy for a mailbox) and returns what the publish
      * records of it: the failure, or a {@link Results.Propagated} if the subscription propagates failures. Restores an
-     * interrupt; rethrows an {@link Error} once reported.
+     * interrupt. An {@link Error} is recorded on the thread's {@link DispatchContext}, which the outermost delivery
+     * rethrows once every other subscription and every queued message was delivered.
      */
     Throwable failedSync(Subscriber subscriber, Envelope<?> envelope, Throwable failure) {
         Throwable reported;
@@ -82,7 +84,7 @@ final class DeadLetterOffice {
         } else {
             failedFinally(subscriber, envelope, envelope, failure, 1);
             if (failure instanceof Error) {
-                throw (Error) failure;
+                DispatchContext.current().fatal((Error) failure);
             }
             reported = failure;
         }

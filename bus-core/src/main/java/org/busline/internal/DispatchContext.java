@@ -32,6 +32,12 @@ final class DispatchContext {
     /** The request whose synchronous responder runs on this thread now, handed to it without a lookup; or null. */
     PendingRequest<?> request;
 
+    /**
+     * The first {@link Error} a synchronous handler threw during the current outermost delivery (later ones are
+     * suppressed in it), rethrown by that delivery once every queued message was delivered; null if none.
+     */
+    private Error fatal;
+
     private ArrayDeque<Runnable> queued;
 
     static DispatchContext current() {
@@ -62,6 +68,24 @@ final class DispatchContext {
     /** Makes the message that {@link #enter} replaced current again. */
     void leave(Envelope<?> outer) {
         envelope = outer;
+    }
+
+    /** Records an Error to rethrow at the end of the outermost delivery. */
+    void fatal(Error error) {
+        if (fatal == null) {
+            fatal = error;
+        } else if (fatal != error) {
+            fatal.addSuppressed(error);
+        }
+    }
+
+    /** Rethrows (and forgets) the Error recorded during the delivery that ends now, if any. */
+    void throwFatal() {
+        Error error = fatal;
+        if (error != null) {
+            fatal = null;
+            throw error;
+        }
     }
 
     void queue(Runnable delivery) {

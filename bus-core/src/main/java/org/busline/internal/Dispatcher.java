@@ -107,6 +107,7 @@ final class Dispatcher {
             context.envelope = savedEnvelope;
             context.parent = savedParent;
         }
+        context.throwFatal();
         return failures == null ? Results.done(end - first)
                 : Results.finish(resources.name, end - first, failures, failedMessage);
     }
@@ -179,6 +180,9 @@ final class Dispatcher {
             context.dispatching = nested;
             context.leave(outer);
         }
+        if (!nested) {
+            context.throwFatal();
+        }
         if (tracker != null) {
             if (failures != null) {
                 for (Throwable failure : failures) {
@@ -210,11 +214,19 @@ final class Dispatcher {
         }
     }
 
-    /** Delivers what synchronous handlers published meanwhile; called by the outermost delivery of the thread. */
+    /**
+     * Delivers what synchronous handlers published meanwhile; called by the outermost delivery of the thread, so that
+     * nothing stays queued on the thread when it returns. A queued delivery never throws (its failures are reported
+     * and an Error is recorded on the context), but should one, the rest still runs and the Error is rethrown after.
+     */
     static void runQueued(DispatchContext context) {
         Runnable next;
         while ((next = context.nextQueued()) != null) {
-            next.run();
+            try {
+                next.run();
+            } catch (Error error) {
+                context.fatal(error);
+            }
         }
     }
 
@@ -386,6 +398,7 @@ final class Dispatcher {
             context.dispatching = false;
             context.leave(outer);
         }
+        context.throwFatal();
         return failures == null ? Results.done(1) : Results.finish(resources.name, 1, failures, envelope);
     }
 }

@@ -175,6 +175,9 @@ final class Requests {
             context.leave(outer);
             context.request = savedRequest;
         }
+        if (!nested) {
+            context.throwFatal();
+        }
     }
 
     // ---------------------------------------------------------------------------------------------- awaiting
