@@ -28,8 +28,10 @@ import java.util.Objects;
  *
  * @param envelope   the message as it was published (without the attempt header the retries add); not null
  * @param subscriber the name of the subscription that gave up on it; not null
- * @param cause      the failure of its last attempt, or null if it was never attempted
- * @param attempts   how many times its handler was called, zero or more; zero exactly when {@code cause} is null
+ * @param cause      the failure of its last attempt; for a message never attempted, null, except for reason
+ *                   {@link Reason#EXECUTOR_REJECTED}, where it is the executor's
+ *                   {@link java.util.concurrent.RejectedExecutionException}
+ * @param attempts   how many times its handler was called, zero or more; positive only with a {@code cause}
  * @param reason     why the subscription gave up; not null
  */
 public record DeadLetter(Envelope<?> envelope, String subscriber, Throwable cause, int attempts, Reason reason) {
@@ -55,10 +57,12 @@ public record DeadLetter(Envelope<?> envelope, String subscriber, Throwable caus
      *
      * @param envelope   the message; not null
      * @param subscriber the subscription's name; not null
-     * @param cause      the last failure, or null if the message was never attempted
-     * @param attempts   zero or more; zero exactly when {@code cause} is null
+     * @param cause      the last failure; for a message never attempted, null or, for {@code EXECUTOR_REJECTED}, the
+     *                   executor's refusal
+     * @param attempts   zero or more; positive only with a cause
      * @param reason     why; not null
-     * @throws IllegalArgumentException if {@code attempts} is negative, or zero with a cause, or positive without
+     * @throws IllegalArgumentException if {@code attempts} is negative, or positive without a cause, or zero with a
+     *                                  cause and a reason other than {@code EXECUTOR_REJECTED}
      */
     public DeadLetter {
         Objects.requireNonNull(envelope, "envelope");
@@ -67,9 +71,12 @@ public record DeadLetter(Envelope<?> envelope, String subscriber, Throwable caus
         if (attempts < 0) {
             throw new IllegalArgumentException("attempts must not be negative, but was " + attempts);
         }
-        if ((attempts == 0) != (cause == null)) {
-            throw new IllegalArgumentException("cause must be null exactly when attempts is 0, but attempts was "
-                    + attempts + " and cause " + cause);
+        if (attempts > 0 && cause == null) {
+            throw new IllegalArgumentException("cause must not be null when attempts is " + attempts);
+        }
+        if (attempts == 0 && cause != null && reason != Reason.EXECUTOR_REJECTED) {
+            throw new IllegalArgumentException("cause must be null for a message never attempted, unless the reason "
+                    + "is EXECUTOR_REJECTED, but the reason was " + reason + " and the cause " + cause);
         }
     }
 

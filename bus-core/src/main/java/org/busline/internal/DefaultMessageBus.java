@@ -268,17 +268,19 @@ public final class DefaultMessageBus implements MessageBus {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
             }
         }
-        int unfinished = 0;
+        List<String> unfinished = new ArrayList<>();
         for (Mailbox mailbox : draining) {
             if (!mailbox.isIdle()) {
-                unfinished++;
+                unfinished.add("'" + mailbox.name() + "'");
             }
             mailbox.close();
         }
         requests.closeAll();
-        if (unfinished > 0) {
-            LOG.warn("Bus '{}': {} subscriptions had not drained after {}; their waiting messages are reported as "
-                    + "dropped", resources.name, unfinished, drainTimeout);
+        if (!unfinished.isEmpty()) {
+            LOG.warn("Bus '{}': {} had not drained after {}; their waiting messages were reported as dropped "
+                    + "(BUS_CLOSED), and a handler still running finishes on its own thread", resources.name,
+                    (unfinished.size() == 1 ? "subscription " : "subscriptions ") + String.join(", ", unfinished),
+                    drainTimeout);
         }
         resources.shutdownOwnExecutor();
         LOG.debug("Bus '{}' closed", resources.name);

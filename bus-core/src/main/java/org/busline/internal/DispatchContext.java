@@ -38,6 +38,9 @@ final class DispatchContext {
      */
     private Error fatal;
 
+    /** True while a mailbox hands this (interrupted) thread's drain task over to a new one. */
+    boolean handingOff;
+
     private ArrayDeque<Runnable> queued;
 
     static DispatchContext current() {

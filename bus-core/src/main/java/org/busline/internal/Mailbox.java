@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.busline.DeadLetter;
 import org.busline.DeliveryException;
@@ -66,6 +67,11 @@ final class Mailbox {
     private final MailboxCapacity room;
     private final boolean singleConsumer;
     private final AtomicInteger drainers = new AtomicInteger();
+    /**
+     * Single consumer only: held for the few steps of each poll of the MPSC queue, so that {@link #close()} may take
+     * the waiting messages while a drain task is stuck in a handler, without two threads ever polling at once.
+     */
+    private final AtomicBoolean polling = new AtomicBoolean();
     private final Runnable drainTask = this::drain;
     private final Set<MailboxRetry> retries = ConcurrentHashMap.newKeySet();
     private volatile boolean closing;
@@ -79,8 +85,9 @@ final class Mailbox {
             settings.executor().execute(() -> drain(retry));
         } catch (RejectedExecutionException rejected) {
             office.executorRejected(owner.name, rejected);
+            retry.last.addSuppressed(rejected);
             abandon(retry, DroppedMessage.Reason.EXECUTOR_REJECTED);
-            dropAll(DroppedMessage.Reason.EXECUTOR_REJECTED);
+            dropAll(DroppedMessage.Reason.EXECUTOR_REJECTED, rejected);
         }
     }
 
@@ -155,6 +162,8 @@ final class Mailbox {
         queue.offer(new QueuedMessage(envelope, tracker, propagation.capture()));
         if (drainers.get() < settings.concurrency() && tryAddDrainer()) {
             start();
+        } else if (closing) {
+            dropWaiting();
         }
         return true;
     }
@@ -175,8 +184,15 @@ final class Mailbox {
         queue.offer(new QueuedMessage(envelope, tracker, propagation.capture()));
         if (drainers.get() < settings.concurrency() && tryAddDrainer()) {
             start();
+        } else if (closing) {
+            dropWaiting();
         }
         return true;
+    }
+
+    /** The name of the subscription it belongs to. */
+    String name() {
+        return owner.name;
     }
 
     int concurrency() {
@@ -228,6 +244,36 @@ final class Mailbox {
         }
         if (tryAddDrainer()) {
             drain();
+        } else {
+            dropWaiting();
+        }
+    }
+
+    /**
+     * Reports every waiting message as closed with the bus, on this thread: for close() while every drain task is busy
+     * (a handler stuck past the drain timeout), and for a message that entered after close() did so. A drain task
+     * that comes back finds the queue empty.
+     */
+    private void dropWaiting() {
+        QueuedMessage entry;
+        while ((entry = take()) != null) {
+            freeRoom();
+            dropped(entry, DroppedMessage.Reason.BUS_CLOSED, true, null, 0);
+        }
+    }
+
+    /** The oldest waiting message, or null; for the MPSC queue, one poller at a time. */
+    private QueuedMessage take() {
+        if (!singleConsumer) {
+            return queue.poll();
+        }
+        while (!polling.compareAndSet(false, true)) {
+            Thread.onSpinWait();
+        }
+        try {
+            return queue.poll();
+        } finally {
+            polling.setRelease(false);
         }
     }
 
@@ -248,7 +294,7 @@ final class Mailbox {
             handled++;
         }
         for (;;) {
-            QueuedMessage entry = queue.poll();
+            QueuedMessage entry = take();
             if (entry == null) {
                 drainers.decrementAndGet();
                 if (queue.isEmpty() || !tryAddDrainer()) {
@@ -262,6 +308,10 @@ final class Mailbox {
                 continue;
             }
             if (!attempt(entry, 1, null, context)) {
+                return;
+            }
+            if (Thread.currentThread().isInterrupted() && !context.handingOff) {
+                handOff(context);
                 return;
             }
             if (++handled == BATCH) {
@@ -382,13 +432,27 @@ final class Mailbox {
         dropped(retry.entry, reason, true, retry.last, retry.attempt - 1);
     }
 
+    /**
+     * Leaves an interrupted thread (an executor's {@code shutdownNow()}, most often) to its executor: the rest goes to
+     * a new drain task, which the executor runs, or refuses if it was shut down, and then the rest is reported once.
+     * An executor that runs the task on this very thread ({@code Runnable::run}) drains on, interrupted.
+     */
+    private void handOff(DispatchContext context) {
+        context.handingOff = true;
+        try {
+            start();
+        } finally {
+            context.handingOff = false;
+        }
+    }
+
     /** Runs a drain task for a drainer slot already taken. */
     private void start() {
         try {
             settings.executor().execute(drainTask);
         } catch (RejectedExecutionException rejected) {
             office.executorRejected(owner.name, rejected);
-            dropAll(DroppedMessage.Reason.EXECUTOR_REJECTED);
+            dropAll(DroppedMessage.Reason.EXECUTOR_REJECTED, rejected);
         }
     }
 
@@ -396,11 +460,15 @@ final class Mailbox {
      * In a slot we hold, so as the only consumer: reports everything waiting, then gives the slot back, and tries
      * again if a message arrived meanwhile (as the drain loop does, so none is left without a drain task).
      */
-    private void dropAll(DroppedMessage.Reason reason) {
+    private void dropAll(DroppedMessage.Reason reason, RejectedExecutionException rejected) {
         QueuedMessage entry;
-        while ((entry = queue.poll()) != null) {
+        while ((entry = take()) != null) {
             freeRoom();
-            dropped(entry, closing ? DroppedMessage.Reason.BUS_CLOSED : reason, true, null, 0);
+            if (closing) {
+                dropped(entry, DroppedMessage.Reason.BUS_CLOSED, true, null, 0);
+            } else {
+                dropped(entry, reason, true, rejected, 0);
+            }
         }
         drainers.decrementAndGet();
         if (!queue.isEmpty() && tryAddDrainer()) {

@@ -135,7 +135,12 @@ class DeadLetterTest {
                 .hasMessage("attempts must not be negative, but was -1");
         assertThatThrownBy(() -> new DeadLetter(envelope, "s", null, 2, DeadLetter.Reason.FAILED))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("cause must be null exactly when attempts is 0");
+                .hasMessage("cause must not be null when attempts is 2");
+        assertThatThrownBy(() -> new DeadLetter(envelope, "s", new IllegalStateException("x"), 0,
+                DeadLetter.Reason.BUS_CLOSED)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unless the reason is EXECUTOR_REJECTED");
+        assertThat(new DeadLetter(envelope, "s", new java.util.concurrent.RejectedExecutionException("shut down"), 0,
+                DeadLetter.Reason.EXECUTOR_REJECTED).cause()).hasMessage("shut down");
         assertThatThrownBy(() -> new DeadLetter(envelope, null, null, 0, DeadLetter.Reason.FAILED))
                 .isInstanceOf(NullPointerException.class).hasMessage("subscriber");
     }
