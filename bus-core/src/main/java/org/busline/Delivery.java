@@ -224,7 +224,10 @@ public final class Delivery {
     }
 
     /**
-     * Names the subscription, for logs, error reports and dead letters.
+     * Names the subscription, for logs, error reports and dead letters. A given name is unique on its bus: while a
+     * subscription or responder of that name is active, subscribing another one with it fails. With
+     * {@link MessageBus#register(Object, Delivery)}, the registration has this name, and each of several
+     * {@code @Subscribe} methods is named {@code name.method}.
      *
      * @param name a non-blank name
      * @return the refined delivery

@@ -49,6 +49,10 @@ import org.busline.spi.TypeRegistry;
  * unhandled (failed for the last time, rejected, or dropped) is also published as a {@link DeadLetter}; per
  * subscription, {@link Delivery} adds retries, timeouts, a circuit breaker, a bulkhead and de-duplication.
  *
+ * <p><b>Names.</b> Each subscription has a {@linkplain Subscription#name() name}, which dead letters and reports
+ * identify it by. A name given with {@link Delivery#name(String)} is unique on the bus: every method that subscribes
+ * or responds throws {@link IllegalArgumentException} if an active subscription or responder already has it.
+ *
  * <p><b>Threads.</b> Every method is thread-safe. Subscribing and unsubscribing while other threads publish is safe:
  * a publish sees the subscriptions as they were when it started routing.
  *
@@ -478,11 +482,15 @@ public interface MessageBus extends AutoCloseable {
     /**
      * Subscribes every method of {@code subscriber} annotated with {@link Subscribe}, synchronously.
      *
+     * <p>An object is registered at most once at a time: registering it again before its subscription is closed
+     * fails, as it would deliver every message to it twice.
+     *
      * @param subscriber the object; not null
      * @return one subscription for all of its methods
      * @throws NullPointerException     if {@code subscriber} is null
-     * @throws IllegalArgumentException if it has no {@code @Subscribe} method, or one has a wrong signature; the
-     *                                  message names the method and nothing is subscribed
+     * @throws IllegalArgumentException if it has no {@code @Subscribe} method, or one has a wrong signature (the
+     *                                  message names the method and nothing is subscribed), or if this object is
+     *                                  already registered on this bus
      * @throws IllegalStateException    if the bus is closed
      */
     Subscription register(Object subscriber);
@@ -495,7 +503,7 @@ public interface MessageBus extends AutoCloseable {
      * @param delivery   synchronous or asynchronous delivery; not null
      * @return one subscription for all of its methods
      * @throws NullPointerException     if an argument is null
-     * @throws IllegalArgumentException as for {@link #register(Object)}
+     * @throws IllegalArgumentException as for {@link #register(Object)}, or if the delivery's name is already used
      * @throws IllegalStateException    if the bus is closed
      */
     Subscription register(Object subscriber, Delivery delivery);

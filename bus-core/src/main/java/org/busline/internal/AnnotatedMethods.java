@@ -27,7 +27,7 @@ import org.busline.TypeRef;
 final class AnnotatedMethods {
 
     /** One subscriber method, ready to subscribe. */
-    record Method(String name, Topic<?> topic, Object handler, boolean takesEnvelope) {
+    record Method(String name, String method, Topic<?> topic, Object handler, boolean takesEnvelope) {
     }
 
     private AnnotatedMethods() {
@@ -43,7 +43,11 @@ final class AnnotatedMethods {
         List<Method> methods = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
-            for (java.lang.reflect.Method method : c.getDeclaredMethods()) {
+            java.lang.reflect.Method[] declared = c.getDeclaredMethods();
+            // In name order, so that names and the order of delivery do not depend on the JVM's order of reflection.
+            java.util.Arrays.sort(declared, java.util.Comparator.comparing(java.lang.reflect.Method::getName)
+                    .thenComparing(m -> java.util.Arrays.toString(m.getParameterTypes())));
+            for (java.lang.reflect.Method method : declared) {
                 if (!method.isAnnotationPresent(Subscribe.class) || method.isBridge() || method.isSynthetic()) {
                     continue;
                 }
@@ -100,7 +104,8 @@ final class AnnotatedMethods {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where + " names a bad topic: " + e.getMessage(), e);
         }
-        return new Method(name, topic, handler(target, method, takesEnvelope, where), takesEnvelope);
+        return new Method(name, method.getName(), topic, handler(target, method, takesEnvelope, where),
+                takesEnvelope);
     }
 
     private static Object handler(Object target, java.lang.reflect.Method method, boolean takesEnvelope,

@@ -149,17 +149,25 @@ public final class DefaultMessageBus implements MessageBus {
         Objects.requireNonNull(subscriber, "subscriber");
         Objects.requireNonNull(delivery, "delivery");
         List<AnnotatedMethods.Method> methods = AnnotatedMethods.scan(subscriber);
-        List<Subscriber> added = new ArrayList<>(methods.size());
-        try {
-            for (AnnotatedMethods.Method method : methods) {
-                added.add(registry.subscribe(registry.selector(method.topic()), method.handler(),
-                        method.takesEnvelope(), delivery, method.name()));
-            }
-        } catch (RuntimeException failure) {
-            added.forEach(Subscriber::close);
-            throw failure;
+        String given = delivery.name();
+        List<String> names = new ArrayList<>(methods.size());
+        for (AnnotatedMethods.Method method : methods) {
+            names.add(given == null ? method.name() : methods.size() == 1 ? given : given + "." + method.method());
         }
-        return new Registration(subscriber.getClass().getName(), added);
+        return registry.register(subscriber, given != null ? given : String.join(", ", names), () -> {
+            List<Subscriber> added = new ArrayList<>(methods.size());
+            try {
+                for (int i = 0; i < methods.size(); i++) {
+                    AnnotatedMethods.Method method = methods.get(i);
+                    added.add(registry.subscribe(registry.selector(method.topic()), method.handler(),
+                            method.takesEnvelope(), delivery, names.get(i)));
+                }
+            } catch (RuntimeException failure) {
+                added.forEach(Subscriber::close);
+                throw failure;
+            }
+            return added;
+        });
     }
 
     // ---------------------------------------------------------------------------------------------- request/reply

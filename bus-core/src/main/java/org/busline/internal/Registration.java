@@ -8,10 +8,14 @@ import org.busline.Subscription;
  * together. Immutable; thread-safe as its subscribers are.
  */
 final class Registration implements Subscription {
+    private final Registry registry;
+    private final Object target;
     private final String name;
     private final List<Subscriber> subscribers;
 
-    Registration(String name, List<Subscriber> subscribers) {
+    Registration(Registry registry, Object target, String name, List<Subscriber> subscribers) {
+        this.registry = registry;
+        this.target = target;
         this.name = name;
         this.subscribers = List.copyOf(subscribers);
     }
@@ -29,6 +33,7 @@ final class Registration implements Subscription {
     @Override
     public void close() {
         subscribers.forEach(Subscriber::close);
+        registry.unregister(target, this);
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -60,6 +61,10 @@ final class Registry {
     private final List<Mailbox> mailboxes = new ArrayList<>();
     /** Guarded by {@link #lock}. */
     private long sequence;
+    /** Guarded by {@link #lock}: the active subscriptions and responders named with {@code Delivery.name}. */
+    private final Map<String, Subscriber> explicitNames = new HashMap<>();
+    /** Guarded by {@link #lock}: the objects registered with {@code register(Object)}, by identity. */
+    private final Map<Object, Registration> registered = new IdentityHashMap<>();
 
     Registry(Resources resources, Serialization serialization, boolean intercepted) {
         this.resources = resources;
@@ -166,17 +171,24 @@ final class Registry {
 
     // ---------------------------------------------------------------------------------------------- changing
 
-    /** Adds a subscription, named by its delivery, else {@code derivedName}, else after its number and selector. */
-    Subscriber subscribe(Selector selector, Object handler, boolean envelopes, Delivery delivery,
-                         String derivedName) {
+    /**
+     * Adds a subscription named {@code name}: its delivery's name, or a name derived from its method; if null, the
+     * simple name of the handler's class, or, for a lambda or an anonymous class, its number and selector. A name
+     * given with {@code Delivery.name} must be unique among the active subscriptions and responders.
+     */
+    Subscriber subscribe(Selector selector, Object handler, boolean envelopes, Delivery delivery, String name) {
         resources.checkOpen("subscribe");
         synchronized (lock) {
             resources.checkOpen("subscribe");
             long number = ++sequence;
-            String subscriberName = delivery.name() != null ? delivery.name()
-                    : derivedName != null ? derivedName : "#" + number + " " + selector.describe();
+            String subscriberName = name != null ? name : delivery.name() != null ? delivery.name()
+                    : derivedName(number, selector, handler);
+            checkUnique(delivery, subscriberName);
             Subscriber subscriber = newSubscriber(number, subscriberName, selector, handler, envelopes,
                     delivery.propagatesFailures(), delivery);
+            if (delivery.name() != null) {
+                explicitNames.put(subscriberName, subscriber);
+            }
             subscribers = append(subscribers, subscriber);
             for (Route route : routes.values()) {
                 if (selector.matches(route.topic)) {
@@ -196,7 +208,11 @@ final class Registry {
             long number = ++sequence;
             String responderName = delivery.name() != null ? delivery.name()
                     : "#" + number + " responder of " + selector.describe();
+            checkUnique(delivery, responderName);
             Subscriber responder = newSubscriber(number, responderName, selector, handler, true, false, delivery);
+            if (delivery.name() != null) {
+                explicitNames.put(responderName, responder);
+            }
             responders = append(responders, responder);
             for (Route route : responderRoutes.values()) {
                 if (selector.matches(route.topic)) {
@@ -204,6 +220,55 @@ final class Registry {
                 }
             }
             return responder;
+        }
+    }
+
+    /** The name of a subscription without a given name: its handler's class, unless that has no name of its own. */
+    private static String derivedName(long number, Selector selector, Object handler) {
+        Class<?> type = handler.getClass();
+        if (type.isSynthetic() || type.isHidden() || type.isAnonymousClass() || type.getSimpleName().isEmpty()) {
+            return "#" + number + " " + selector.describe();
+        }
+        return type.getSimpleName();
+    }
+
+    /** Guarded by {@link #lock}: refuses a second active subscription or responder of one given name. */
+    private void checkUnique(Delivery delivery, String name) {
+        if (delivery.name() == null) {
+            return;
+        }
+        Subscriber existing = explicitNames.get(name);
+        if (existing != null) {
+            throw new IllegalArgumentException("subscription name '" + name + "' is already used on bus '"
+                    + resources.name + "' by " + existing + ": names identify subscriptions in dead letters and "
+                    + "reports, so give each its own, or close the other first");
+        }
+    }
+
+    /**
+     * Registers the subscriptions of a {@code @Subscribe} object, made by {@code subscriptions} under the lock.
+     *
+     * @throws IllegalArgumentException if the same object is already registered and not closed
+     */
+    Registration register(Object target, String name, java.util.function.Supplier<List<Subscriber>> subscriptions) {
+        synchronized (lock) {
+            Registration existing = registered.get(target);
+            if (existing != null) {
+                throw new IllegalArgumentException(target.getClass().getName() + " object " + target
+                        + " is already registered on bus '" + resources.name + "' as subscription '"
+                        + existing.name() + "'; registering it twice would deliver every message to it twice. "
+                        + "Close that subscription first");
+            }
+            Registration registration = new Registration(this, target, name, subscriptions.get());
+            registered.put(target, registration);
+            return registration;
+        }
+    }
+
+    /** Forgets a registered object once its registration is closed. */
+    void unregister(Object target, Registration registration) {
+        synchronized (lock) {
+            registered.remove(target, registration);
         }
     }
 
@@ -246,6 +311,7 @@ final class Registry {
     /** Removes a subscriber or responder from every route. */
     void unsubscribe(Subscriber subscriber) {
         synchronized (lock) {
+            explicitNames.remove(subscriber.name, subscriber);
             subscribers = Arrays.stream(subscribers).filter(s -> s != subscriber).toArray(Subscriber[]::new);
             responders = Arrays.stream(responders).filter(s -> s != subscriber).toArray(Subscriber[]::new);
             for (Route route : routes.values()) {

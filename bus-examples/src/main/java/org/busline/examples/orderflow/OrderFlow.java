@@ -93,8 +93,8 @@ public final class OrderFlow {
                 outcomes.incrementAndGet();
                 settled.countDown();
             };
-            bus.subscribe(PaymentCaptured.TOPIC, settle, Delivery.sync().name("front"));
-            bus.subscribe(PaymentFailed.TOPIC, settle, Delivery.sync().name("front"));
+            bus.subscribe(PaymentCaptured.TOPIC, settle, Delivery.sync().name("front-captured"));
+            bus.subscribe(PaymentFailed.TOPIC, settle, Delivery.sync().name("front-failed"));
             for (int i = 0; i < options.orders(); i++) {
                 try {
                     CompletableFuture<OrderAccepted> reply =
