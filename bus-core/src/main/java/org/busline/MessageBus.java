@@ -684,8 +684,9 @@ public interface MessageBus extends AutoCloseable {
         }
 
         /**
-         * Sets the handler of messages that reached nobody. It runs on the publisher's thread. Default: log at
-         * DEBUG with the topic and message id.
+         * Sets the handler of messages that reached nobody. It runs on the publisher's thread. Default: log the
+         * first dead message of each topic at WARN (with a hint when the type topic of a dead named topic has
+         * subscribers, the usual mix-up), and the later ones of that topic at DEBUG.
          *
          * @param deadMessageHandler the handler; not null
          * @return this builder

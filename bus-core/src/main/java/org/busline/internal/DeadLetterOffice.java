@@ -53,8 +53,7 @@ final class DeadLetterOffice {
         this.name = resources.name;
         this.errorHandler = config.errorHandler() != null ? config.errorHandler() : this::logFailure;
         this.deadMessageHandler = config.deadMessageHandler() != null ? config.deadMessageHandler()
-                : dead -> LOG.debug("Bus '{}': message {} on topic '{}' reached no subscriber", name,
-                        dead.envelope().id(), dead.envelope().topic().name());
+                : new DeadMessageLog(name, LOG, this::near);
         this.droppedHandler = config.droppedHandler() != null ? config.droppedHandler()
                 : dropped -> LOG.warn("Bus '{}': message {} on topic '{}' was dropped by subscription '{}': {}", name,
                         dropped.envelope().id(), dropped.envelope().topic().name(), dropped.subscriber(),
@@ -219,6 +218,16 @@ final class DeadLetterOffice {
         } catch (RuntimeException failure) {
             LOG.error("Bus '{}': could not publish {}", name, change, failure);
         }
+    }
+
+    /** For the first warning of a dead topic: subscriptions of the same type under the other kind of topic. */
+    String near(Topic<?> topic) {
+        if (topic.isNamed()) {
+            Topic<?> typeTopic = Topic.of(topic.type());
+            return registry.hasSubscribers(typeTopic) ? "the type topic " + typeTopic.name() + " has subscribers; a "
+                    + "message published on a named topic reaches only that topic's subscribers and patterns" : null;
+        }
+        return null;
     }
 
     void skippedDuplicate(Subscriber subscriber, Envelope<?> envelope) {

@@ -246,6 +246,11 @@ public final class DefaultMessageBus implements MessageBus {
         return hasSubscribers(Topic.of(type));
     }
 
+    /** The hint of the default dead-message log; for tests. */
+    java.util.function.Function<Topic<?>, String> deadTopicHint() {
+        return office::near;
+    }
+
     /** Requests awaiting a reply from another thread; for tests. */
     int awaitingRequests() {
         return requests.awaitingCount();
