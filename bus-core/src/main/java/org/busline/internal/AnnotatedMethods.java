@@ -5,9 +5,13 @@ import java.lang.invoke.LambdaMetafactory;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.reflect.Array;
+import java.lang.reflect.GenericArrayType;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
+import java.lang.reflect.TypeVariable;
+import java.lang.reflect.WildcardType;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -34,7 +38,9 @@ final class AnnotatedMethods {
     }
 
     /**
-     * Scans the object's class and superclasses. Checks every method before returning any.
+     * Scans the object's class, its superclasses, and then the interfaces they implement (a {@code @Subscribe} method
+     * of an interface is called on the object's implementation). A method overridden below is subscribed once. Checks
+     * every method before returning any.
      *
      * @throws IllegalArgumentException naming the method whose signature is wrong, or the class if it has none
      */
@@ -42,7 +48,16 @@ final class AnnotatedMethods {
         Class<?> type = target.getClass();
         List<Method> methods = new ArrayList<>();
         Set<String> seen = new HashSet<>();
+        List<Class<?>> owners = new ArrayList<>();
         for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+            owners.add(c);
+        }
+        Set<Class<?>> interfaces = new java.util.LinkedHashSet<>();
+        for (Class<?> c : owners) {
+            collectInterfaces(c, interfaces);
+        }
+        owners.addAll(interfaces);
+        for (Class<?> c : owners) {
             java.lang.reflect.Method[] declared = c.getDeclaredMethods();
             // In name order, so that names and the order of delivery do not depend on the JVM's order of reflection.
             java.util.Arrays.sort(declared, java.util.Comparator.comparing(java.lang.reflect.Method::getName)
@@ -62,6 +77,63 @@ final class AnnotatedMethods {
                     + Subscribe.class.getName() + "; register() needs at least one");
         }
         return methods;
+    }
+
+    private static void collectInterfaces(Class<?> type, Set<Class<?>> into) {
+        for (Class<?> implemented : type.getInterfaces()) {
+            if (into.add(implemented)) {
+                collectInterfaces(implemented, into);
+            }
+        }
+    }
+
+    /**
+     * The type a parameter subscribes to: the type itself, or, if it holds a type variable or a wildcard anywhere
+     * ({@code T}, {@code Comparable<?>}, {@code Event<T>}), its erasure, as Guava and greenrobot subscribe. So
+     * {@code Event<T>} receives every {@code Event}, and {@code T extends Shape} every {@code Shape}.
+     */
+    static Type subscribedType(Type type) {
+        return isConcrete(type) ? type : erasure(type);
+    }
+
+    private static boolean isConcrete(Type type) {
+        if (type instanceof Class) {
+            return true;
+        }
+        if (type instanceof ParameterizedType) {
+            for (Type argument : ((ParameterizedType) type).getActualTypeArguments()) {
+                if (!isConcrete(argument)) {
+                    return false;
+                }
+            }
+            Type owner = ((ParameterizedType) type).getOwnerType();
+            return owner == null || isConcrete(owner);
+        }
+        if (type instanceof GenericArrayType) {
+            return isConcrete(((GenericArrayType) type).getGenericComponentType());
+        }
+        return false;
+    }
+
+    private static Class<?> erasure(Type type) {
+        if (type instanceof Class) {
+            return (Class<?>) type;
+        }
+        if (type instanceof ParameterizedType) {
+            return (Class<?>) ((ParameterizedType) type).getRawType();
+        }
+        if (type instanceof TypeVariable) {
+            Type[] bounds = ((TypeVariable<?>) type).getBounds();
+            return bounds.length == 0 ? Object.class : erasure(bounds[0]);
+        }
+        if (type instanceof WildcardType) {
+            Type[] upper = ((WildcardType) type).getUpperBounds();
+            return upper.length == 0 ? Object.class : erasure(upper[0]);
+        }
+        if (type instanceof GenericArrayType) {
+            return Array.newInstance(erasure(((GenericArrayType) type).getGenericComponentType()), 0).getClass();
+        }
+        return Object.class;
     }
 
     private static Method toHandler(Object target, java.lang.reflect.Method method) {
@@ -93,7 +165,7 @@ final class AnnotatedMethods {
         }
         TypeRef<?> type;
         try {
-            type = TypeRef.of(messageType);
+            type = TypeRef.of(subscribedType(messageType));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where + " has an unsupported message type: " + e.getMessage(), e);
         }
