@@ -161,7 +161,8 @@ final class Serialization {
         }
 
         /**
-         * The envelope the subscriber receives: a deep copy through the topic's serializer when isolated.
+         * The envelope the subscriber receives: a deep copy through the topic's serializer when isolated, checked
+         * to have kept the type of every value ({@link CopyCheck}).
          *
          * @throws RuntimeException what the serializer throws, a failure of this subscriber's delivery
          */
@@ -169,7 +170,9 @@ final class Serialization {
             if (topics != null && !topics.contains(envelope.topic())) {
                 return envelope;
             }
-            return serialization.serializer(envelope.topic()).copy(envelope);
+            Envelope<?> copy = serialization.serializer(envelope.topic()).copy(envelope);
+            CopyCheck.requireSameTypes(envelope, copy);
+            return copy;
         }
     }
 }

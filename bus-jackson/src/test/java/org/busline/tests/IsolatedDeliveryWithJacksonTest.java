@@ -127,4 +127,28 @@ class IsolatedDeliveryWithJacksonTest {
             });
         }
     }
+
+    /** A message with a field declared Object, which JSON without type information cannot bring back as it was. */
+    record Note(String id, Object body) {
+    }
+
+    @Test
+    void aCopyThatWouldTurnAnObjectFieldIntoAMapFailsClearlyInsteadOfChangingItsType() {
+        Topic<Note> notes = Topic.of("shop.notes", Note.class);
+        List<Object> bodies = new CopyOnWriteArrayList<>();
+        try (MessageBus bus = MessageBus.builder().onError(failures::add).build()) {
+            bus.subscribe(notes, note -> bodies.add(note.body()), Delivery.sync().isolated().name("isolated"));
+
+            bus.publish(notes, new Note("n-1", cart("apple")));
+            bus.publish(notes, new Note("n-2", "plain text travels as it is"));
+
+            assertThat(bodies).containsExactly("plain text travels as it is");
+            assertThat(failures).singleElement().satisfies(failure -> {
+                assertThat(failure.subscriber()).isEqualTo("isolated");
+                assertThat(failure.cause()).isInstanceOf(SerializationException.class)
+                        .hasMessageContaining("shop.notes").hasMessageContaining("field 'body'")
+                        .hasMessageContaining(Cart.class.getName()).hasMessageContaining("LinkedHashMap");
+            });
+        }
+    }
 }
