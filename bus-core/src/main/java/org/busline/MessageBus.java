@@ -262,6 +262,14 @@ public interface MessageBus extends AutoCloseable {
      * from the scheduler's timer, completed on the bus's default executor ({@link Builder#executor}) so that
      * dependent stages never run on the timer's thread.
      *
+     * <p><b>Deadline of a synchronous responder.</b> A synchronous responder runs on this thread, so the deadline
+     * bounds its run: a request whose deadline passed before it was handed over never reaches it; at the deadline,
+     * this thread is interrupted, so a responder that waits (sleeps, blocks on I/O, a lock or a future) stops, and
+     * the future fails with {@link RequestException.Reason#TIMEOUT} as soon as it returns (the interrupt is cleared,
+     * the responder's failure goes to the error handler as a {@link java.util.concurrent.TimeoutException}). A reply
+     * it returns is never dropped, even past the deadline: this thread waited for it. To bound a responder that
+     * ignores interrupts, make it asynchronous.
+     *
      * <p><b>Failures</b> complete the future exceptionally with a {@link RequestException} whose
      * {@link RequestException#reason() reason} is {@code NO_RESPONDER} (at once), {@code TIMEOUT},
      * {@code RESPONDER_FAILED} (with the responder's failure as cause), {@code BAD_REPLY} (the reply is null or not

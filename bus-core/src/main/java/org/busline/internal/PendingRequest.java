@@ -12,8 +12,8 @@ import org.busline.spi.Scheduler;
 /**
  * One request waiting for its reply; it is itself the future the requester holds.
  *
- * <p><b>Life.</b> Made by the requesting thread. A request to a synchronous responder that replies at once never
- * leaves that thread: it enters no map and starts no timer. Otherwise it <em>awaits</em> ({@link #await()}): it is
+ * <p><b>Life.</b> Made by the requesting thread. A request to a synchronous responder never leaves that thread: it
+ * enters no map, and only the deadline of the responder's run is timed (cancelled when the responder returns). Otherwise it <em>awaits</em> ({@link #await()}): it is
  * put in {@link Requests#awaiting} under its id, where an asynchronous responder's handler finds it, and a timer of the
  * scheduler fails it at the deadline. The first completion wins: reply, failure, deadline, close, or the requester's
  * own {@code cancel}/{@code complete}. Every completion goes through the three methods overridden here, and the one
@@ -38,6 +38,11 @@ final class PendingRequest<T> extends CompletableFuture<T> {
     volatile String responder;
     /** Set by the responder's handler when it starts on this request. */
     volatile boolean started;
+    /**
+     * True while a synchronous responder runs this request on the requester's thread: a reply it returns is delivered
+     * even past the deadline, since the requester waited for it (the deadline interrupted it, and it answered anyway).
+     */
+    volatile boolean onRequestersThread;
     private volatile boolean awaiting;
     private volatile Scheduler.Cancellable timer;
 
@@ -94,7 +99,7 @@ final class PendingRequest<T> extends CompletableFuture<T> {
             requests.late(this, value);
             return;
         }
-        if (requests.scheduler().nanoTime() - deadline >= 0L) {
+        if (!onRequestersThread && requests.scheduler().nanoTime() - deadline >= 0L) {
             timedOut();
             requests.late(this, value);
             return;
@@ -131,6 +136,19 @@ final class PendingRequest<T> extends CompletableFuture<T> {
         });
         if (!isDone()) {
             await();
+        }
+    }
+
+    /** The time left until the deadline, in nanoseconds of the scheduler's clock; zero or less once it passed. */
+    long remainingNanos() {
+        return deadline - requests.scheduler().nanoTime();
+    }
+
+    /** Fails the request at its deadline while a synchronous responder still ran it; the responder was interrupted. */
+    void timedOutWhileRunning() {
+        if (!isDone()) {
+            fail(RequestException.Reason.TIMEOUT, "synchronous responder '" + responder + "' had not answered by the "
+                    + "deadline (" + timeout + "); it runs on the requester's thread, which was interrupted then", null);
         }
     }
 

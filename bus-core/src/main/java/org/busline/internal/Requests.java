@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import org.busline.DeadLetter;
 import org.busline.Envelope;
@@ -145,16 +146,47 @@ final class Requests {
         return pending;
     }
 
-    /** Runs a synchronous responder on the requester's thread, at once even when nested, so a handler may wait. */
+    /**
+     * Runs a synchronous responder on the requester's thread, at once even when nested, so a handler may wait.
+     *
+     * <p><b>The deadline of a synchronous responder.</b> The request's deadline is the responder's: a request whose
+     * deadline passed before it was handed over fails with {@code TIMEOUT} and never reaches the responder; one whose
+     * deadline passes while the responder runs interrupts the requester's thread then (as {@code Delivery.timeout}
+     * does for asynchronous handlers), so a responder that waits stops and the request fails with {@code TIMEOUT}
+     * at once; the interrupt is cleared afterwards. A reply the responder returns is never dropped: the requester
+     * waited for it.
+     */
     private void callSync(Subscriber responder, Envelope<?> envelope, PendingRequest<?> pending,
                           DispatchContext context) {
+        long remaining = pending.remainingNanos();
+        if (remaining <= 0L) {
+            pending.timedOutWhileRunning();
+            return;
+        }
+        AttemptTimer timer;
+        try {
+            timer = AttemptTimer.start(scheduler(), Duration.ofNanos(remaining));
+        } catch (RuntimeException refused) {
+            pending.fail(RequestException.Reason.REJECTED, "the scheduler refused its deadline: " + refused, refused);
+            return;
+        }
         Envelope<?> outer = context.enter(envelope);
         PendingRequest<?> savedRequest = context.request;
         boolean nested = context.dispatching;
         context.request = pending;
         context.dispatching = true;
+        pending.onRequestersThread = true;
         try {
             Throwable failure = invoker.callSync(responder, envelope);
+            pending.onRequestersThread = false;
+            if (timer.finish() && !pending.isDone()) {
+                pending.timedOutWhileRunning();
+                if (failure instanceof InterruptedException) {
+                    failure = new TimeoutException(Resources.describe(envelope) + " was not answered by synchronous "
+                            + "responder '" + responder.name + "' within the request's deadline; the requester's "
+                            + "thread was interrupted");
+                }
+            }
             if (failure instanceof Invoker.Rejected) {
                 pending.fail(RequestException.Reason.REJECTED, "responder '" + responder.name + "' rejected it: "
                         + ((Invoker.Rejected) failure).reason, null);
@@ -171,6 +203,7 @@ final class Requests {
                 Dispatcher.runQueued(context);
             }
         } finally {
+            pending.onRequestersThread = false;
             context.dispatching = nested;
             context.leave(outer);
             context.request = savedRequest;
