@@ -183,14 +183,28 @@ final class AnnotatedMethods {
     private static Object handler(Object target, java.lang.reflect.Method method, boolean takesEnvelope,
                                   String where) {
         Class<?> owner = method.getDeclaringClass();
+        // A named module reads only what it requires: read the listener's module first, as reflection would.
+        Module busline = AnnotatedMethods.class.getModule();
+        if (busline.isNamed()) {
+            busline.addReads(owner.getModule());
+        }
         MethodHandles.Lookup lookup;
         MethodHandle implementation;
         try {
             lookup = MethodHandles.privateLookupIn(owner, MethodHandles.lookup());
             implementation = lookup.unreflect(method);
-        } catch (IllegalAccessException | RuntimeException e) {
-            throw new IllegalArgumentException(where + " is not accessible to Busline: make its class public or "
-                    + "open its package to the org.busline module (" + e.getMessage() + ")", e);
+        } catch (IllegalAccessException | RuntimeException notOpen) {
+            // Not open to Busline, but a public method of a public class in an exported package needs no more.
+            try {
+                lookup = MethodHandles.lookup();
+                implementation = lookup.unreflect(method);
+            } catch (IllegalAccessException | RuntimeException notPublic) {
+                notPublic.addSuppressed(notOpen);
+                throw new IllegalArgumentException(where + " is not accessible to Busline: make the method and its "
+                        + "class public in a package its module exports, or open the package to module org.busline "
+                        + "(opens " + owner.getPackageName() + " to org.busline;): " + notPublic.getMessage(),
+                        notPublic);
+            }
         }
         Class<?> handlerType = takesEnvelope ? EnvelopeHandler.class : MessageHandler.class;
         Class<?> erased = takesEnvelope ? Envelope.class : Object.class;
