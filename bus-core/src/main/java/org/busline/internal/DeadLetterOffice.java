@@ -134,6 +134,24 @@ final class DeadLetterOffice {
     }
 
     /**
+     * Reports a message a mailbox drops (full, closed, refused by its executor), then settles its publish's tracker
+     * with the failure; {@code wasAccepted} is false for a message refused before it counted as handed over.
+     */
+    void dropped(QueuedMessage entry, String subscriber, DroppedMessage.Reason reason, boolean wasAccepted,
+                 Throwable last, int attempts) {
+        dropped(entry.envelope(), subscriber, reason, last, attempts);
+        Results.Tracker tracker = entry.tracker();
+        if (tracker != null) {
+            Throwable failure = new DeliveryException(Resources.describe(entry.envelope()) + " was dropped by "
+                    + "subscription '" + subscriber + "': " + reason, last);
+            if (!wasAccepted) {
+                tracker.add();
+            }
+            tracker.settle(failure);
+        }
+    }
+
+    /**
      * Reports a reply that came after its request stopped waiting to the dropped-message handler. It is no
      * subscription's message, so it is not dead-lettered.
      */

@@ -117,6 +117,64 @@ final class Invoker {
         }
     }
 
+    /**
+     * Makes one attempt at a message of an asynchronous subscriber's mailbox through its guard (idempotence, circuit
+     * breaker, attempt deadline) and ends its delivery: handled, or reported to the office and settled. Returns null
+     * when the delivery ended, or the failure when the guard's retry policy wants another attempt, which the mailbox
+     * schedules. Rethrows an {@link Error} once reported, for the executor. {@code last} is the failure of the attempt
+     * before, null for the first.
+     */
+    Throwable attempt(Subscriber owner, QueuedMessage entry, int attempt, Throwable last, DispatchContext context) {
+        Envelope<?> envelope = entry.envelope();
+        Guard guard = owner.guard;
+        if (guard == null) {
+            Throwable failure = callAsync(owner, envelope, context, null);
+            if (failure != null) {
+                office.failedFinally(owner, envelope, envelope, failure, 1);
+            }
+            entry.settle(failure);
+            if (failure instanceof Error) {
+                throw (Error) failure;
+            }
+            return null;
+        }
+        if (attempt == 1 && !guard.accept(envelope.id())) {
+            office.skippedDuplicate(owner, envelope);
+            entry.settle(null);
+            return null;
+        }
+        int permit = guard.breaker == null ? CircuitBreaker.PERMITTED : guard.breaker.acquire();
+        if (permit == CircuitBreaker.REJECTED) {
+            guard.forget(envelope.id());
+            office.deadLetter(envelope, owner.name, last, attempt - 1, DeadLetter.Reason.CIRCUIT_OPEN);
+            entry.settle(office.rejection(owner, envelope, DeadLetter.Reason.CIRCUIT_OPEN, last));
+            return null;
+        }
+        Envelope<?> seen = guard.retry == null ? envelope
+                : envelope.withHeader(RetryPolicy.ATTEMPT_HEADER, Integer.toString(attempt));
+        Throwable failure = callAsync(owner, seen, context, guard);
+        if (guard.breaker != null) {
+            guard.breaker.record(permit, failure == null);
+        }
+        if (failure == null) {
+            entry.settle(null);
+            return null;
+        }
+        if (failure instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+        }
+        if (guard.retry != null && attempt < guard.retry.maxAttempts() && guard.retry.isRetryable(failure)) {
+            return failure;
+        }
+        guard.forget(envelope.id());
+        office.failedFinally(owner, seen, envelope, failure, attempt);
+        entry.settle(failure);
+        if (failure instanceof Error) {
+            throw (Error) failure;
+        }
+        return null;
+    }
+
     /** Calls one handler inside the interceptors. Returns its failure, or null. */
     private Throwable call(Subscriber subscriber, Envelope<?> envelope) {
         if (interceptors.length == 0) {

@@ -9,12 +9,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.busline.DeadLetter;
-import org.busline.DeliveryException;
 import org.busline.DroppedMessage;
 import org.busline.Envelope;
 import org.busline.MailboxFullException;
 import org.busline.OverflowPolicy;
-import org.busline.RetryPolicy;
 import org.busline.spi.ContextPropagator;
 import org.busline.spi.Scheduler;
 
@@ -36,13 +34,14 @@ import org.busline.spi.Scheduler;
  *
  * <p><b>Retries.</b> A message whose attempt failed and may be retried leaves its drain task without giving back
  * the drainer slot: the slot passes to a {@link MailboxRetry} waiting on the scheduler, which resumes draining with
- * that message on the executor when its back-off ends. So a back-off never sleeps on an executor thread, a subscription
- * never runs more than {@code concurrency} messages (waiting or running), and with concurrency 1 the messages behind
+ * that message on the executor when its back-off ends. So a back-off never sleeps on an executor thread, a
+ * subscription never runs more than {@code concurrency} messages (waiting or running), and with concurrency 1 the messages behind
  * a retrying one wait for it (head-of-line), which keeps each publisher's order. {@link #retries} holds the waiting
  * retries; whoever removes one from it (its timer, or {@link #close()}) owns its slot.
  *
- * <p><b>Outcome.</b> Each message taken out of the queue ends exactly once, in {@link #handle} or {@link #dropped}:
- * handled, or reported as a dead letter, and then its tracker is settled.
+ * <p><b>Outcome.</b> Each message taken out of the queue ends exactly once, in {@link Invoker#attempt} (through the
+ * subscription's guard) or {@link #dropped} (reported by the {@link DeadLetterOffice}): handled, or reported as a
+ * dead letter, and then its tracker is settled.
  *
  * <p><b>Context.</b> {@link Propagation} captures the publisher's thread-bound context when a message enters, and
  * restores it around each attempt on the drain task's thread.
@@ -195,26 +194,14 @@ final class Mailbox {
         return owner.name;
     }
 
-    int concurrency() {
-        return settings.concurrency();
+    /** For introspection: settings, messages accepted and not yet taken, drain tasks running, retries waiting. */
+    SubscriptionInfoParts parts() {
+        return new SubscriptionInfoParts(settings.concurrency(), settings.capacity(), room.queued(), drainers.get(),
+                retries.size());
     }
 
-    int capacity() {
-        return settings.capacity();
-    }
-
-    /** Messages accepted and not yet taken by a worker. */
-    int queued() {
-        return room.queued();
-    }
-
-    /** Drain tasks running now. */
-    int workers() {
-        return drainers.get();
-    }
-
-    int retriesPending() {
-        return retries.size();
+    /** What {@code subscriptions()} reports of a mailbox, read without locks. */
+    record SubscriptionInfoParts(int concurrency, int capacity, int queued, int workers, int retriesPending) {
     }
 
     /** True when nothing waits and no drain task runs. */
@@ -329,65 +316,14 @@ final class Mailbox {
     private boolean attempt(QueuedMessage entry, int attempt, Throwable last, DispatchContext context) {
         ContextPropagator.Scope restored = propagation.restore(entry.context, owner.name);
         try {
-            return handle(entry, attempt, last, context);
+            Throwable retryable = invoker.attempt(owner, entry, attempt, last, context);
+            return retryable == null || !retryLater(entry, attempt + 1, retryable, owner.guard);
         } catch (Error fatal) {
             start();
             throw fatal;
         } finally {
             restored.close();
         }
-    }
-
-    /** {@code last} is the failure of the attempt before, null for the first. */
-    private boolean handle(QueuedMessage entry, int attempt, Throwable last, DispatchContext context) {
-        Envelope<?> envelope = entry.envelope();
-        Guard guard = owner.guard;
-        if (guard == null) {
-            Throwable failure = invoker.callAsync(owner, envelope, context, null);
-            if (failure != null) {
-                office.failedFinally(owner, envelope, envelope, failure, 1);
-            }
-            settle(entry, failure);
-            if (failure instanceof Error) {
-                throw (Error) failure;
-            }
-            return true;
-        }
-        if (attempt == 1 && !guard.accept(envelope.id())) {
-            office.skippedDuplicate(owner, envelope);
-            settle(entry, null);
-            return true;
-        }
-        int permit = guard.breaker == null ? CircuitBreaker.PERMITTED : guard.breaker.acquire();
-        if (permit == CircuitBreaker.REJECTED) {
-            guard.forget(envelope.id());
-            office.deadLetter(envelope, owner.name, last, attempt - 1, DeadLetter.Reason.CIRCUIT_OPEN);
-            settle(entry, office.rejection(owner, envelope, DeadLetter.Reason.CIRCUIT_OPEN, last));
-            return true;
-        }
-        Envelope<?> seen = guard.retry == null ? envelope
-                : envelope.withHeader(RetryPolicy.ATTEMPT_HEADER, Integer.toString(attempt));
-        Throwable failure = invoker.callAsync(owner, seen, context, guard);
-        if (guard.breaker != null) {
-            guard.breaker.record(permit, failure == null);
-        }
-        if (failure == null) {
-            settle(entry, null);
-            return true;
-        }
-        if (failure instanceof InterruptedException) {
-            Thread.currentThread().interrupt();
-        }
-        if (guard.retry != null && attempt < guard.retry.maxAttempts() && guard.retry.isRetryable(failure)) {
-            return !retryLater(entry, attempt + 1, failure, guard);
-        }
-        guard.forget(envelope.id());
-        office.failedFinally(owner, seen, envelope, failure, attempt);
-        settle(entry, failure);
-        if (failure instanceof Error) {
-            throw (Error) failure;
-        }
-        return true;
     }
 
     /**
@@ -417,7 +353,7 @@ final class Mailbox {
             failure.addSuppressed(refused);
             guard.forget(entry.envelope().id());
             office.failedFinally(owner, entry.envelope(), entry.envelope(), failure, attempt - 1);
-            settle(entry, failure);
+            entry.settle(failure);
             return false;
         }
         return true;
@@ -490,21 +426,6 @@ final class Mailbox {
 
     private void dropped(QueuedMessage entry, DroppedMessage.Reason reason, boolean wasAccepted, Throwable last,
                          int attempts) {
-        office.dropped(entry.envelope(), owner.name, reason, last, attempts);
-        if (entry.tracker() != null) {
-            Throwable failure = new DeliveryException("message " + entry.envelope().id() + " on topic '"
-                    + entry.envelope().topic().name() + "' was dropped by subscription '" + owner.name + "': "
-                    + reason, last);
-            if (!wasAccepted) {
-                entry.tracker().add();
-            }
-            entry.tracker().settle(failure);
-        }
-    }
-
-    private static void settle(QueuedMessage entry, Throwable failure) {
-        if (entry.tracker() != null) {
-            entry.tracker().settle(failure);
-        }
+        office.dropped(entry, owner.name, reason, wasAccepted, last, attempts);
     }
 }

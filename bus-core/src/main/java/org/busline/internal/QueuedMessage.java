@@ -30,4 +30,11 @@ final class QueuedMessage {
     Results.Tracker tracker() {
         return tracker;
     }
+
+    /** Settles this message's delivery in its publish's tracker, if somebody tracks it. */
+    void settle(Throwable failure) {
+        if (tracker != null) {
+            tracker.settle(failure);
+        }
+    }
 }

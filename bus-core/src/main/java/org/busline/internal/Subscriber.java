@@ -57,8 +57,9 @@ final class Subscriber implements Subscription {
         if (mailbox == null) {
             return new SubscriptionInfo(name, kind, topic, pattern, false, 1, 0, 0, 0, 0, breaker);
         }
-        return new SubscriptionInfo(name, kind, topic, pattern, true, mailbox.concurrency(), mailbox.capacity(),
-                mailbox.queued(), mailbox.workers(), mailbox.retriesPending(), breaker);
+        Mailbox.SubscriptionInfoParts parts = mailbox.parts();
+        return new SubscriptionInfo(name, kind, topic, pattern, true, parts.concurrency(), parts.capacity(),
+                parts.queued(), parts.workers(), parts.retriesPending(), breaker);
     }
 
     /**
