@@ -40,14 +40,14 @@ import org.busline.spi.TypeRegistry;
  * and each asynchronous subscription receives it into its mailbox, in subscription order. How a subscription's
  * handler runs is its {@link Delivery}.
  *
- * <p><b>Failures.</b> A handler that throws never stops delivery to the others: the failure goes to the error
- * handler ({@link Builder#onError}) with the message and the subscription's name. An {@link Error} is reported the
- * same way and then rethrown on the thread that ran the handler; an interrupt is restored. For a synchronous handler
- * the publish first delivers the message to every other subscription and delivers every message that handlers
- * published meanwhile, then rethrows the first Error (later ones suppressed in it), so nothing is left undelivered
- * on the thread; an asynchronous handler's Error reaches its executor once the mailbox went on draining. A delivery that ends
- * unhandled (failed for the last time, rejected, or dropped) is also published as a {@link DeadLetter}; per
- * subscription, {@link Delivery} adds retries, timeouts, a circuit breaker, a bulkhead and de-duplication.
+ * <p><b>Failures.</b> A handler that throws never stops delivery to the others: the failure goes to the error handler
+ * ({@link Builder#onError}) with the message and the subscription's name. An {@link Error} is reported the same way and
+ * then rethrown on the thread that ran the handler; an interrupt is restored. For a synchronous handler the publish
+ * first delivers the message to every other subscription and delivers every message that handlers published meanwhile,
+ * then rethrows the first Error (later ones suppressed in it), so nothing is left undelivered on the thread; an
+ * asynchronous handler's Error reaches its executor once the mailbox went on draining. A delivery that ends unhandled
+ * (failed for the last time, rejected, or dropped) is also published as a {@link DeadLetter}; per subscription, {@link
+ * Delivery} adds retries, timeouts, a circuit breaker, a bulkhead and de-duplication.
  *
  * <p><b>Names.</b> Each subscription has a {@linkplain Subscription#name() name}, which dead letters and reports
  * identify it by. A name given with {@link Delivery#name(String)} is unique on the bus: every method that subscribes

@@ -32,11 +32,11 @@ import org.busline.spi.Scheduler;
  * messages are handled in per-producer order; otherwise (and for {@code DROP_OLDEST}, where producers evict) it is
  * multi-consumer.
  *
- * <p><b>Retries.</b> A message whose attempt failed and may be retried leaves its drain task without giving back
- * the drainer slot: the slot passes to a {@link MailboxRetry} waiting on the scheduler, which resumes draining with
- * that message on the executor when its back-off ends. So a back-off never sleeps on an executor thread, a
- * subscription never runs more than {@code concurrency} messages (waiting or running), and with concurrency 1 the messages behind
- * a retrying one wait for it (head-of-line), which keeps each publisher's order. {@link #retries} holds the waiting
+ * <p><b>Retries.</b> A message whose attempt failed and may be retried leaves its drain task without giving back the
+ * drainer slot: the slot passes to a {@link MailboxRetry} waiting on the scheduler, which resumes draining with that
+ * message on the executor when its back-off ends. So a back-off never sleeps on an executor thread, a subscription
+ * never runs more than {@code concurrency} messages (waiting or running), and with concurrency 1 the messages behind a
+ * retrying one wait for it (head-of-line), which keeps each publisher's order. {@link #retries} holds the waiting
  * retries; whoever removes one from it (its timer, or {@link #close()}) owns its slot.
  *
  * <p><b>Outcome.</b> Each message taken out of the queue ends exactly once, in {@link Invoker#attempt} (through the

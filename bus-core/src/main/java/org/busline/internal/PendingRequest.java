@@ -13,12 +13,13 @@ import org.busline.spi.Scheduler;
  * One request waiting for its reply; it is itself the future the requester holds.
  *
  * <p><b>Life.</b> Made by the requesting thread. A request to a synchronous responder never leaves that thread: it
- * enters no map, and only the deadline of the responder's run is timed (cancelled when the responder returns). Otherwise it <em>awaits</em> ({@link #await()}): it is
- * put in {@link Requests#awaiting} under its id, where an asynchronous responder's handler finds it, and a timer of the
- * scheduler fails it at the deadline. The first completion wins: reply, failure, deadline, close, or the requester's
- * own {@code cancel}/{@code complete}. Every completion goes through the three methods overridden here, and the one
- * that succeeds {@linkplain #release() releases} the request: it leaves the map and its timer is cancelled, so nothing
- * of the bus retains a finished request. A reply to a finished request is {@linkplain Requests#late late}.
+ * enters no map, and only the deadline of the responder's run is timed (cancelled when the responder returns).
+ * Otherwise it <em>awaits</em> ({@link #await()}): it is put in {@link Requests#awaiting} under its id, where an
+ * asynchronous responder's handler finds it, and a timer of the scheduler fails it at the deadline. The first
+ * completion wins: reply, failure, deadline, close, or the requester's own {@code cancel}/{@code complete}. Every
+ * completion goes through the three methods overridden here, and the one that succeeds {@linkplain #release() releases}
+ * the request: it leaves the map and its timer is cancelled, so nothing of the bus retains a finished request. A reply
+ * to a finished request is {@linkplain Requests#late late}.
  *
  * <p><b>Races.</b> {@link #await()} first publishes the request (flag, map, timer) and then checks {@link #isDone()};
  * a completer first completes and then reads the flag and the timer. Each writes before it reads, so at least one of
@@ -148,7 +149,8 @@ final class PendingRequest<T> extends CompletableFuture<T> {
     void timedOutWhileRunning() {
         if (!isDone()) {
             fail(RequestException.Reason.TIMEOUT, "synchronous responder '" + responder + "' had not answered by the "
-                    + "deadline (" + timeout + "); it runs on the requester's thread, which was interrupted then", null);
+                    + "deadline (" + timeout + "); it runs on the requester's thread, which was interrupted then",
+                    null);
         }
     }
 

@@ -33,8 +33,8 @@ public interface BusFactory {
     MessageBus create(Configuration configuration);
 
     /**
-     * Everything {@link MessageBus.Builder} collected, checked, with immutable collections. The meaning of each component is that of
-     * the builder method of the same name.
+     * Everything {@link MessageBus.Builder} collected, checked, with immutable collections. The meaning of each
+     * component is that of the builder method of the same name.
      *
      * @param name                     the bus's name, not blank
      * @param clock                    the clock of envelope timestamps
