@@ -54,6 +54,20 @@ public class SyncFanOutBenchmark {
         }
     }
 
+    /** The floor: a pre-resolved topic holding ten handlers ({@link FloorBus}). */
+    @State(Scope.Thread)
+    public static class FloorState {
+        FloorBus.Topic topic;
+
+        @Setup
+        public void setUp(Blackhole bh) {
+            topic = new FloorBus.Topic();
+            for (int i = 0; i < 10; i++) {
+                topic.subscribe(e -> bh.consume(e));
+            }
+        }
+    }
+
     /** A bus with ten lambda subscribers. */
     @State(Scope.Thread)
     public static class BuslineState {
@@ -139,6 +153,17 @@ public class SyncFanOutBenchmark {
         for (Consumer<Event> handler : s.handlers) {
             handler.accept(event);
         }
+    }
+
+    /**
+     * The floor of any bus: a publish on a pre-resolved topic that loops over its handlers' array.
+     *
+     * @param s      the topic
+     * @param events the event
+     */
+    @Benchmark
+    public void floor(FloorState s, Events events) {
+        s.topic.publish(events.event);
     }
 
     /**

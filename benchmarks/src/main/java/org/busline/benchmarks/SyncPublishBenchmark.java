@@ -23,7 +23,9 @@ import org.openjdk.jmh.infra.Blackhole;
  * no library pays for its allocation.
  * <ul>
  *   <li>{@code direct}: a call of a {@code Consumer} lambda held in a field (a monomorphic interface call): the
- *       floor.</li>
+ *       floor of a call.</li>
+ *   <li>{@code floor}: {@link FloorBus}, the least a bus can do (a pre-resolved topic's handler array, looped): the
+ *       floor of a bus.</li>
  *   <li>{@code busline}: a lambda subscribed with {@code subscribe(Event.class, handler)}, published on a
  *       {@code static final Topic}, the API's hot path ({@code publish(Object)} adds one lookup by class).</li>
  *   <li>{@code guava}: an {@code EventBus} (synchronous) and a {@code @Subscribe @AllowConcurrentEvents} method,
@@ -54,6 +56,20 @@ public class SyncPublishBenchmark {
         @Setup
         public void setUp(Blackhole bh) {
             handler = e -> bh.consume(e);
+        }
+    }
+
+    /** The floor: a pre-resolved topic holding one handler ({@link FloorBus}). */
+    @State(Scope.Thread)
+    public static class FloorState {
+        FloorBus.Topic topic;
+
+        @Setup
+        public void setUp(Blackhole bh) {
+            topic = new FloorBus.Topic();
+            for (int i = 0; i < 1; i++) {
+                topic.subscribe(e -> bh.consume(e));
+            }
         }
     }
 
@@ -130,6 +146,17 @@ public class SyncPublishBenchmark {
     @Benchmark
     public void direct(DirectState s, Events events) {
         s.handler.accept(events.event);
+    }
+
+    /**
+     * The floor of any bus: a publish on a pre-resolved topic that loops over its handlers' array.
+     *
+     * @param s      the topic
+     * @param events the event
+     */
+    @Benchmark
+    public void floor(FloorState s, Events events) {
+        s.topic.publish(events.event);
     }
 
     /**
