@@ -5,7 +5,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.busline.spi.Scheduler;
 
 /**
- * The deadline of one attempt of an asynchronous handler.
+ * The deadline of one handler run: an attempt of an asynchronous handler ({@code Delivery.timeout}), or the run of a
+ * synchronous responder on the requester's thread (the request's deadline).
  *
  * <p><b>Protocol</b> (as {@link java.util.concurrent.FutureTask#cancel} does it): the handler's thread and the
  * timer race to move the state out of {@code RUNNING}. If the handler's thread wins ({@link #finish()}), the timer

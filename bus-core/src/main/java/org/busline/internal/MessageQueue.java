@@ -2,7 +2,13 @@ package org.busline.internal;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
 
-/** An unbounded queue of a mailbox; the mailbox bounds it by counting. */
+/**
+ * An unbounded queue of a {@link Mailbox}; the mailbox bounds it by counting ({@link MailboxCapacity}).
+ *
+ * <p><b>Threads.</b> Any number of producers. Consumers: one at a time for {@link MpscLinkedQueue} (the mailbox's
+ * drain protocol and its poll token guarantee it), any number for {@link #multiConsumer()}. {@link #poll()} never
+ * returns null while an element is queued.
+ */
 interface MessageQueue<E> {
 
     void offer(E element);

@@ -5,7 +5,12 @@ import java.util.Arrays;
 import java.util.Objects;
 import org.busline.Topic;
 
-/** Which topics a subscription receives. Immutable. */
+/**
+ * Which topics a subscription receives: a type topic and its subtypes, one named topic, or a pattern of names. The
+ * {@link Registry} asks it once per route, when the route is made or the subscription added, never per message.
+ *
+ * <p><b>Threads.</b> Immutable, so shared freely.
+ */
 abstract class Selector {
 
     abstract boolean matches(Topic<?> topic);
