@@ -58,8 +58,10 @@ public final class Topology {
 
     /** What a module does with a topic. */
     public enum Kind {
-        /** The module publishes (or sends, or requests) on the topic. */
+        /** The module publishes or sends on the topic: its subscriptions receive the messages. */
         PUBLISHES,
+        /** The module sends requests on the topic: its responders answer them. */
+        REQUESTS,
         /** A subscription of the module receives the topic's messages (publish/subscribe or point-to-point). */
         SUBSCRIBES,
         /** A responder of the module answers the topic's requests. */
@@ -69,11 +71,21 @@ public final class Topology {
         String word() {
             return name().toLowerCase(java.util.Locale.ROOT);
         }
+
+        /** True for the kinds a module sends with. */
+        boolean sends() {
+            return this == PUBLISHES || this == REQUESTS;
+        }
+
+        /** True if this consuming kind receives what {@code sent} sends: subscriptions publishes, responders requests. */
+        boolean receives(Kind sent) {
+            return this == SUBSCRIBES && sent == PUBLISHES || this == ANSWERS && sent == REQUESTS;
+        }
     }
 
     /**
-     * One edge of the topology: a module publishes on, subscribes to or answers a topic (or a pattern). Edges are
-     * what a baseline file holds, as the lines {@code "<module> <kind> <topic>"}.
+     * One edge of the topology: a module publishes on, sends requests on, subscribes to or answers a topic (or a
+     * pattern). Edges are what a baseline file holds, as the lines {@code "<module> <kind> <topic>"}.
      *
      * @param module the module; not null
      * @param kind   what it does; not null
@@ -199,12 +211,11 @@ public final class Topology {
         Map<List<String>, SortedSet<String>> through = new TreeMap<>(
                 Comparator.<List<String>, String>comparing(pair -> pair.get(0)).thenComparing(pair -> pair.get(1)));
         for (Edge published : edges) {
-            if (published.kind() != Kind.PUBLISHES) {
+            if (!published.kind().sends()) {
                 continue;
             }
             for (Edge consumed : edges) {
-                if (consumed.kind() != Kind.PUBLISHES && !consumed.module().equals(published.module())
-                        && receives(consumed.topic(), published.topic())) {
+                if (!consumed.module().equals(published.module()) && receives(consumed, published)) {
                     through.computeIfAbsent(List.of(published.module(), consumed.module()), k -> new TreeSet<>())
                             .add(published.topic());
                 }
@@ -229,11 +240,12 @@ public final class Topology {
         return Graphs.cycles(graph);
     }
 
-    /** Tells whether a subscription's topic or pattern (by name) receives a published topic (by name). */
-    boolean receives(String consumed, String published) {
-        TopicNode consumer = topics.get(consumed);
-        TopicNode publication = topics.get(published);
-        return consumer != null && publication != null && consumer.receives(publication);
+    /** Tells whether a consuming edge receives what a sending edge sends, as the bus routes it. */
+    boolean receives(Edge consumed, Edge sent) {
+        TopicNode consumer = topics.get(consumed.topic());
+        TopicNode publication = topics.get(sent.topic());
+        return consumed.kind().receives(sent.kind()) && consumer != null && publication != null
+                && consumer.receives(publication);
     }
 
     /** The node of a topic or pattern by name, or null. */
@@ -241,11 +253,15 @@ public final class Topology {
         return topics.get(topic);
     }
 
-    /** The consuming edges of {@code module} (or of every module, if null) that receive {@code published}. */
-    List<Edge> consumersOf(String module, TopicNode published) {
+    /**
+     * The consuming edges of {@code module} (or of every module, if null) that receive {@code published} when sent as
+     * {@code sent} (or sent either way, if null).
+     */
+    List<Edge> consumersOf(String module, TopicNode published, Kind sent) {
         List<Edge> found = new ArrayList<>();
         for (Edge edge : edges) {
-            if (edge.kind() != Kind.PUBLISHES && (module == null || edge.module().equals(module))) {
+            if (!edge.kind().sends() && (module == null || edge.module().equals(module))
+                    && (sent == null || edge.kind().receives(sent))) {
                 TopicNode consumer = topics.get(edge.topic());
                 if (consumer != null && consumer.receives(published)) {
                     found.add(edge);
@@ -263,7 +279,7 @@ public final class Topology {
      */
     public String toBaseline() {
         StringBuilder text = new StringBuilder("# ").append(SCHEMA).append(' ').append(SCHEMA_VERSION)
-                .append(" baseline: one edge per line, \"<module> <publishes|subscribes|answers> <topic>\".\n")
+                .append(" baseline: one edge per line, \"<module> <publishes|requests|subscribes|answers> <topic>\".\n")
                 .append("# Regenerate with -D").append(TopologyAssert.UPDATE_PROPERTY).append("=true\n");
         edges.forEach(edge -> text.append(edge).append('\n'));
         return text.toString();
@@ -273,7 +289,7 @@ public final class Topology {
      * Returns the topology as JSON, schema {@value #SCHEMA} version {@value #SCHEMA_VERSION}: an object with the
      * fields {@code schema}, {@code version}, {@code modules} (names), {@code topics} (each with {@code name},
      * {@code type} (null for a pattern), {@code named} and {@code pattern}), {@code edges} ({@code module},
-     * {@code kind}: publishes, subscribes or answers, {@code topic}), {@code subscriptions} ({@code module},
+     * {@code kind}: publishes, requests, subscribes or answers, {@code topic}), {@code subscriptions} ({@code module},
      * {@code name}, {@code kind}, {@code selector}, {@code async}) and {@code dependencies} ({@code from},
      * {@code to}, {@code topics}). Keys are sorted; arrays are sorted; one element per line, so that a committed
      * copy diffs well. A later version only adds fields.
@@ -318,9 +334,9 @@ public final class Topology {
 
     /**
      * Returns the topology as a Mermaid flowchart, left to right: modules as boxes, topics as rounded nodes
-     * (patterns as hexagons), an arrow from each publishing module to its topic and from each topic to the modules
-     * that consume it, labelled {@code async} for a subscription with a mailbox and {@code answers} for a
-     * responder. Type topics show their simple class name.
+     * (patterns as hexagons), an arrow from each publishing module to its topic (labelled {@code requests} for
+     * requests) and from each topic to the modules that consume it, labelled {@code async} for a subscription with a
+     * mailbox and {@code answers} for a responder. Type topics show their simple class name.
      *
      * @return the diagram's text, ending with a newline, ready for a {@code mermaid} code block
      */
@@ -348,6 +364,8 @@ public final class Topology {
             String topic = ids.get("t:" + edge.topic());
             if (edge.kind() == Kind.PUBLISHES) {
                 text.append("  ").append(module).append(" --> ").append(topic).append('\n');
+            } else if (edge.kind() == Kind.REQUESTS) {
+                text.append("  ").append(module).append(" -->|requests| ").append(topic).append('\n');
             } else {
                 boolean async = consumers.stream().anyMatch(c -> c.module().equals(edge.module())
                         && c.selector().equals(edge.topic()) && c.kind() == edge.kind() && c.async());
@@ -396,7 +414,8 @@ public final class Topology {
         private Function<String, String> modules = Builder::defaultModule;
         private String outside;
         private final List<SubscriptionInfo> subscriptions = new ArrayList<>();
-        private final List<Object[]> publishers = new ArrayList<>();    // {module or null, subscription, Topic}
+        /** Declared: {module, null, Topic, Kind}; recorded: {null, publishing subscription, Topic, RecordedMessage}. */
+        private final List<Object[]> publishers = new ArrayList<>();
 
         private Builder() {
         }
@@ -456,7 +475,7 @@ public final class Topology {
         }
 
         /**
-         * Declares that a module publishes (or sends, or requests) on topics.
+         * Declares that a module publishes (or sends) on topics.
          *
          * @param module the module; not null, not blank
          * @param topics the topics; none null
@@ -469,7 +488,26 @@ public final class Topology {
                 throw new IllegalArgumentException("module must not be blank, but was '" + module + "'");
             }
             for (Topic<?> topic : topics) {
-                publishers.add(new Object[] {module, null, Objects.requireNonNull(topic, "topic")});
+                publishers.add(new Object[] {module, null, Objects.requireNonNull(topic, "topic"), Kind.PUBLISHES});
+            }
+            return this;
+        }
+
+        /**
+         * Declares that a module sends requests on topics.
+         *
+         * @param module the module; not null, not blank
+         * @param topics the topics; none null
+         * @return this builder
+         * @throws IllegalArgumentException if {@code module} is blank
+         */
+        public Builder requests(String module, Topic<?>... topics) {
+            Objects.requireNonNull(module, "module");
+            if (module.isBlank()) {
+                throw new IllegalArgumentException("module must not be blank, but was '" + module + "'");
+            }
+            for (Topic<?> topic : topics) {
+                publishers.add(new Object[] {module, null, Objects.requireNonNull(topic, "topic"), Kind.REQUESTS});
             }
             return this;
         }
@@ -477,8 +515,9 @@ public final class Topology {
         /**
          * Adds what a recorder saw published: a message published inside a subscription's handler is published by
          * that subscription's module; one published outside every handler by the {@link #outsideModule(String)
-         * outside module}, if one is named. The bus's own messages (dead letters, dead messages, breaker changes)
-         * are left to {@value Topology#BUS_MODULE}.
+         * outside module}, if one is named. A message that a responder of a bus given to {@link #bus(MessageBus)}
+         * handled was a request. The bus's own messages (dead letters, dead messages, breaker changes) are left to
+         * {@value Topology#BUS_MODULE}.
          *
          * @param recorder the recorder; not null
          * @return this builder
@@ -487,7 +526,7 @@ public final class Topology {
             Objects.requireNonNull(recorder, "recorder");
             for (RecordedMessage message : recorder.messages()) {
                 if (!BUS_TOPICS.contains(message.topic().name()) || message.topic().isNamed()) {
-                    publishers.add(new Object[] {null, message.publishedBy(), message.topic()});
+                    publishers.add(new Object[] {null, message.publishedBy(), message.topic(), message});
                 }
             }
             return this;
@@ -516,8 +555,14 @@ public final class Topology {
                     edges.add(new Edge(BUS_MODULE, Kind.PUBLISHES, node.name()));
                 }
             }
+            Set<String> responders = new TreeSet<>();
+            subscriptions.stream().filter(info -> info.kind() == SubscriptionInfo.Kind.RESPONDER)
+                    .forEach(info -> responders.add(info.name()));
             for (Object[] publisher : publishers) {
                 String module = (String) publisher[0];
+                Kind kind = publisher[3] instanceof Kind declared ? declared
+                        : ((RecordedMessage) publisher[3]).deliveries().stream()
+                                .anyMatch(d -> responders.contains(d.subscriber())) ? Kind.REQUESTS : Kind.PUBLISHES;
                 if (module == null) {
                     String subscription = (String) publisher[1];
                     module = subscription == null ? outside : modules.apply(subscription);
@@ -527,7 +572,7 @@ public final class Topology {
                 }
                 TopicNode node = TopicNode.of((Topic<?>) publisher[2]);
                 topics.putIfAbsent(node.name(), node);
-                edges.add(new Edge(module, Kind.PUBLISHES, node.name()));
+                edges.add(new Edge(module, kind, node.name()));
             }
             consumers.sort(Comparator.comparing(Consumer::module).thenComparing(Consumer::name)
                     .thenComparing(Consumer::selector).thenComparing(Consumer::kind));

@@ -14,7 +14,6 @@ import org.assertj.core.api.AbstractAssert;
 import org.busline.Topic;
 import org.busline.test.Topology.Dependency;
 import org.busline.test.Topology.Edge;
-import org.busline.test.Topology.Kind;
 import org.busline.test.internal.TopicNode;
 
 /**
@@ -44,14 +43,15 @@ public final class TopologyAssert extends AbstractAssert<TopologyAssert, Topolog
     }
 
     /**
-     * Verifies that every topic some module publishes on reaches a subscription or a responder.
+     * Verifies that every topic some module publishes on reaches a subscription, and every topic it sends requests on
+     * a responder.
      *
      * @return this
      */
     public TopologyAssert everyPublishedTopicHasASubscriber() {
         List<String> unheard = new ArrayList<>();
         for (Edge edge : actual.edges()) {
-            if (edge.kind() == Kind.PUBLISHES && actual.consumersOf(null, actual.node(edge.topic())).isEmpty()) {
+            if (edge.kind().sends() && actual.consumersOf(null, actual.node(edge.topic()), edge.kind()).isEmpty()) {
                 unheard.add(edge.toString());
             }
         }
@@ -63,19 +63,18 @@ public final class TopologyAssert extends AbstractAssert<TopologyAssert, Topolog
     }
 
     /**
-     * Verifies that every subscription and responder is on a topic (or a pattern matching a topic) that some module
-     * publishes on.
+     * Verifies that every subscription is on a topic (or a pattern matching a topic) that some module publishes on,
+     * and every responder on a topic that some module sends requests on.
      *
      * @return this
      */
     public TopologyAssert everySubscribedTopicHasAPublisher() {
         List<String> unfed = new ArrayList<>();
         for (Edge consumer : actual.edges()) {
-            if (consumer.kind() == Kind.PUBLISHES) {
+            if (consumer.kind().sends()) {
                 continue;
             }
-            boolean fed = actual.edges().stream().anyMatch(edge -> edge.kind() == Kind.PUBLISHES
-                    && actual.receives(consumer.topic(), edge.topic()));
+            boolean fed = actual.edges().stream().anyMatch(edge -> actual.receives(consumer, edge));
             if (!fed) {
                 unfed.add(consumer.toString());
             }
@@ -118,7 +117,7 @@ public final class TopologyAssert extends AbstractAssert<TopologyAssert, Topolog
     }
 
     private TopologyAssert doesNotConsume(String module, TopicNode topic) {
-        List<Edge> found = actual.consumersOf(module, topic);
+        List<Edge> found = actual.consumersOf(module, topic, null);
         if (!found.isEmpty()) {
             fail("Expected module '" + module + "' not to consume topic '" + topic.name() + "', but it does:\n  "
                     + found.stream().map(Edge::toString).reduce((a, b) -> a + "\n  " + b).orElse(""));

@@ -89,11 +89,11 @@ class TopologyTest {
             recorder.waitFor(CAPTURED).handledBy("orders.payments").within(Duration.ofSeconds(5));
 
             Topology topology = Topology.builder().bus(recorded).recorded(recorder).outsideModule("front").build();
-            Topology declared = Topology.builder().bus(recorded).publishes("front", PLACE)
+            Topology declared = Topology.builder().bus(recorded).requests("front", PLACE)
                     .publishes("orders", PLACED).publishes("payments", CAPTURED).build();
 
             assertThat(topology.edges()).containsExactly(
-                    new Edge("front", Kind.PUBLISHES, "orders.place"),
+                    new Edge("front", Kind.REQUESTS, "orders.place"),
                     new Edge("orders", Kind.PUBLISHES, "orders.placed"),
                     new Edge("orders", Kind.SUBSCRIBES, "payments.captured"),
                     new Edge("orders", Kind.ANSWERS, "orders.place"),
@@ -103,7 +103,7 @@ class TopologyTest {
             assertThat(topology.cycles()).containsExactly(new java.util.TreeSet<>(List.of("orders", "payments")));
             assertThat(Topology.builder().bus(recorded).recorded(recorder).build().edges())
                     .as("without an outside module, the test's own request is left out")
-                    .doesNotContain(new Edge("front", Kind.PUBLISHES, "orders.place"));
+                    .doesNotContain(new Edge("front", Kind.REQUESTS, "orders.place"));
         }
     }
 
@@ -111,7 +111,7 @@ class TopologyTest {
     void theJsonIsVersionedSortedAndTheSameEveryTime() {
         wireTheShop();
         Topology topology = Topology.builder().bus(bus).publishes("orders", PLACED).publishes("payments", CAPTURED)
-                .publishes("front", PLACE).build();
+                .requests("front", PLACE).build();
 
         assertThat(topology.toJson()).isEqualTo("""
                 {
@@ -121,13 +121,6 @@ class TopologyTest {
                       "to": "payments",
                       "topics": [
                         "org.busline.DeadLetter"
-                      ]
-                    },
-                    {
-                      "from": "front",
-                      "to": "audit",
-                      "topics": [
-                        "orders.place"
                       ]
                     },
                     {
@@ -155,7 +148,7 @@ class TopologyTest {
                   "edges": [
                     {"kind": "subscribes", "module": "audit", "topic": "orders.>"},
                     {"kind": "publishes", "module": "bus", "topic": "org.busline.DeadLetter"},
-                    {"kind": "publishes", "module": "front", "topic": "orders.place"},
+                    {"kind": "requests", "module": "front", "topic": "orders.place"},
                     {"kind": "publishes", "module": "orders", "topic": "orders.placed"},
                     {"kind": "answers", "module": "orders", "topic": "orders.place"},
                     {"kind": "publishes", "module": "payments", "topic": "payments.captured"},
@@ -187,14 +180,14 @@ class TopologyTest {
                 }
                 """.formatted(PlaceOrder.class.getName(), OrderPlaced.class.getName(),
                 PaymentCaptured.class.getName()));
-        assertThat(Topology.builder().publishes("front", PLACE).publishes("payments", CAPTURED)
+        assertThat(Topology.builder().requests("front", PLACE).publishes("payments", CAPTURED)
                 .publishes("orders", PLACED).bus(bus).build().toJson()).isEqualTo(topology.toJson());
     }
 
     @Test
     void theMermaidFlowchartShowsModulesTopicsAndHowTheyAreConsumed() {
         wireTheShop();
-        Topology topology = Topology.builder().bus(bus).publishes("orders", PLACED).publishes("front", PLACE).build();
+        Topology topology = Topology.builder().bus(bus).publishes("orders", PLACED).requests("front", PLACE).build();
 
         assertThat(topology.toMermaid()).isEqualTo("""
                 flowchart LR
@@ -209,7 +202,7 @@ class TopologyTest {
                   t_org_busline_DeadLetter(["DeadLetter"])
                   t_orders__ -->|async| m_audit
                   m_bus --> t_org_busline_DeadLetter
-                  m_front --> t_orders_place
+                  m_front -->|requests| t_orders_place
                   m_orders --> t_orders_placed
                   t_orders_place -->|answers| m_orders
                   t_orders_placed --> m_payments
@@ -220,10 +213,10 @@ class TopologyTest {
     @Test
     void theArchitectureChecksPassAndFailNamingTheOffenders() {
         wireTheShop();
-        Topology topology = Topology.builder().bus(bus).publishes("orders", PLACED).publishes("front", PLACE)
+        Topology topology = Topology.builder().bus(bus).publishes("orders", PLACED).requests("front", PLACE)
                 .publishes("payments", CAPTURED).build();
 
-        assertThat(Topology.builder().bus(bus).publishes("orders", PLACED).publishes("front", PLACE).build())
+        assertThat(Topology.builder().bus(bus).publishes("orders", PLACED).requests("front", PLACE).build())
                 .everyPublishedTopicHasASubscriber().everySubscribedTopicHasAPublisher()
                 .moduleDoesNotConsume("payments", CAPTURED).moduleDoesNotDependOn("orders", "payments")
                 .hasNoCycleBetweenModules();
