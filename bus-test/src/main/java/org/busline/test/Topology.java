@@ -532,6 +532,18 @@ public final class Topology {
             return this;
         }
 
+        /** A recorded message was a request if a responder of its topic started on it. */
+        private boolean wasRequest(RecordedMessage message) {
+            TopicNode topic = TopicNode.of(message.topic());
+            for (SubscriptionInfo info : subscriptions) {
+                if (info.kind() == SubscriptionInfo.Kind.RESPONDER && info.topic() != null
+                        && TopicNode.of(info.topic()).receives(topic) && message.delivery(info.name()).isPresent()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
         /**
          * Builds the topology.
          *
@@ -555,14 +567,10 @@ public final class Topology {
                     edges.add(new Edge(BUS_MODULE, Kind.PUBLISHES, node.name()));
                 }
             }
-            Set<String> responders = new TreeSet<>();
-            subscriptions.stream().filter(info -> info.kind() == SubscriptionInfo.Kind.RESPONDER)
-                    .forEach(info -> responders.add(info.name()));
             for (Object[] publisher : publishers) {
                 String module = (String) publisher[0];
                 Kind kind = publisher[3] instanceof Kind declared ? declared
-                        : ((RecordedMessage) publisher[3]).deliveries().stream()
-                                .anyMatch(d -> responders.contains(d.subscriber())) ? Kind.REQUESTS : Kind.PUBLISHES;
+                        : wasRequest((RecordedMessage) publisher[3]) ? Kind.REQUESTS : Kind.PUBLISHES;
                 if (module == null) {
                     String subscription = (String) publisher[1];
                     module = subscription == null ? outside : modules.apply(subscription);
