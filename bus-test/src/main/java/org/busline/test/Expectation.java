@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.Predicate;
 import org.busline.Topic;
+import org.busline.test.internal.Describe;
 
 /**
  * A wait for a message, made by {@link BusRecorder#waitFor(Class)}: narrow it, then wait with
@@ -129,7 +130,7 @@ public final class Expectation<T> {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 throw new AssertionError("Waited " + timeout + " for " + this + "; none came.\n"
-                        + org.busline.test.internal.Describe.messages(recorder.busName(), messages));
+                        + Describe.messages(recorder.busName(), messages));
             }
             try {
                 recorder.journal().awaitChange(seen, left);

@@ -11,8 +11,9 @@ import org.busline.test.internal.Describe;
 
 /**
  * AssertJ assertions on the messages a {@link BusRecorder} recorded (all of them, or one conversation's), made by
- * {@link BusAssertions#assertThat(BusRecorder)} from a snapshot. Every failure lists every message of the snapshot
- * with its thread, ids and outcomes.
+ * {@link BusAssertions#assertThat(BusRecorder)} from a snapshot taken then: wait first ({@link BusRecorder#waitFor},
+ * {@link BusRecorder#awaitIdle}) for what asynchronous subscriptions do. Every failure lists every message of the
+ * snapshot with its thread, ids and outcomes.
  */
 public final class RecorderAssert extends AbstractAssert<RecorderAssert, BusRecorder> {
     private final List<RecordedMessage> messages;

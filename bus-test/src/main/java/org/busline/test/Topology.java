@@ -25,7 +25,7 @@ import org.busline.test.internal.TopicNode;
 
 /**
  * Who publishes and who consumes what: the modules of an application, the topics between them, and the dependencies
- * that follow (module A depends on nothing; B consumes what A publishes, so information flows from A to B).
+ * that follow (when B consumes what A publishes, B depends on A: information flows from A to B).
  *
  * <p>Made from what the bus knows at run time, so lambdas, patterns and responders are all there
  * ({@link MessageBus#subscriptions()}), and from what publishers declare ({@link Builder#publishes}) or what a
@@ -125,7 +125,9 @@ public final class Topology {
      *
      * @param from   the publishing module; not null
      * @param to     the consuming module; not null
-     * @param topics the topics it goes through, sorted; not null, immutable
+     * @param topics the topics it goes through, sorted; not null, immutable. A declared or recorded publication counts
+     *               as the bus routes it: publishes reach subscriptions (also through supertypes and patterns),
+     *               requests reach responders.
      */
     public record Dependency(String from, String to, SortedSet<String> topics) {
         /**
