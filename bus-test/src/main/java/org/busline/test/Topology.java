@@ -77,7 +77,7 @@ public final class Topology {
             return this == PUBLISHES || this == REQUESTS;
         }
 
-        /** True if this consuming kind receives what {@code sent} sends: subscriptions publishes, responders requests. */
+        /** True if this consuming kind receives what {@code sent} sends: subscribers publishes, responders requests. */
         boolean receives(Kind sent) {
             return this == SUBSCRIBES && sent == PUBLISHES || this == ANSWERS && sent == REQUESTS;
         }
@@ -560,7 +560,8 @@ public final class Topology {
                 if (module == null) {
                     continue;
                 }
-                TopicNode node = info.topic() != null ? TopicNode.of(info.topic()) : TopicNode.ofPattern(info.pattern());
+                TopicNode node = info.topic() != null ? TopicNode.of(info.topic())
+                        : TopicNode.ofPattern(info.pattern());
                 topics.putIfAbsent(node.name(), node);
                 Kind kind = info.kind() == SubscriptionInfo.Kind.RESPONDER ? Kind.ANSWERS : Kind.SUBSCRIBES;
                 edges.add(new Edge(module, kind, node.name()));

@@ -231,7 +231,8 @@ public final class TopologyAssert extends AbstractAssert<TopologyAssert, Topolog
             write(file, markdown ? withMermaidBlock(current, diagram) : diagram);
             return this;
         }
-        fail("The Mermaid diagram in " + file + (shown == null ? " is missing" : " is out of date") + ". It should be:\n"
+        fail("The Mermaid diagram in " + file + (shown == null ? " is missing" : " is out of date")
+                + ". It should be:\n"
                 + diagram + (shown == null ? "" : "but it is:\n" + shown)
                 + "Run the test with -D" + UPDATE_PROPERTY + "=true to rewrite it, then commit the file.");
         return this;

@@ -100,7 +100,8 @@ class ManualTimeTest {
                 if (down[0]) {
                     throw new IllegalStateException("down");
                 }
-            }, Delivery.sync().name("fragile").circuitBreaker(CircuitBreakerPolicy.ofFailureCount(2, Duration.ofSeconds(60)).halfOpenAfter(Duration.ofSeconds(30))));
+            }, Delivery.sync().name("fragile").circuitBreaker(CircuitBreakerPolicy
+                    .ofFailureCount(2, Duration.ofSeconds(60)).halfOpenAfter(Duration.ofSeconds(30))));
             bus.publish(JOBS, new Job(1));
             bus.publish(JOBS, new Job(2));
             bus.publish(JOBS, new Job(3));    // rejected: the breaker is open

@@ -372,6 +372,25 @@ class RecorderTest {
     }
 
     @Test
+    void recordsRequestsToAsynchronousRespondersAndPointToPointSends() {
+        BusRecorder recorder = recorder(MessageBus.builder().name("p2p"));
+        MessageBus bus = recorder.bus();
+        bus.respond(PINGS, ping -> new Pong(ping.thread(), ping.n()), Delivery.async(pool).name("answerer"));
+        bus.subscribe(PONGS, pong -> { }, Delivery.sync().name("first"));
+        bus.subscribe(PONGS, pong -> { }, Delivery.sync().name("second"));
+
+        Pong reply = bus.request(PINGS, new Ping(1, 1), Pong.class, Duration.ofSeconds(10)).join();
+        bus.send(PONGS, new Pong(2, 2));
+        bus.send(PONGS, new Pong(2, 3));
+
+        assertThat(reply).isEqualTo(new Pong(1, 1));
+        assertThat(recorder).published(PINGS).once().handledBy("answerer");
+        assertThat(recorder).published(PONGS).times(2).satisfies(sends -> assertThat(sends)
+                .extracting(m -> m.deliveries().get(0).subscriber()).containsExactlyInAnyOrder("first", "second"));
+        assertThat(recorder.messages()).allSatisfy(m -> assertThat(m.deliveries()).hasSize(1));
+    }
+
+    @Test
     void aRecorderBindsToOneBusOnly() {
         BusRecorder recorder = recorder(MessageBus.builder().name("once"));
 

@@ -46,7 +46,7 @@ class TopologyTest {
         System.clearProperty(TopologyAssert.UPDATE_PROPERTY);
     }
 
-    /** orders answers PLACE and publishes PLACED; payments consumes PLACED, publishes CAPTURED; audit listens to all. */
+    /** orders answers PLACE, publishes PLACED; payments consumes PLACED, publishes CAPTURED; audit hears all orders. */
     private void wireTheShop() {
         bus.respond(PLACE, place -> {
             bus.publish(PLACED, new OrderPlaced("o-1"));
