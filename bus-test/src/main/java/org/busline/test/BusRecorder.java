@@ -260,7 +260,8 @@ public final class BusRecorder {
 
     /**
      * Describes every recorded message: its topic, payload, publishing thread and subscription, id, correlation and
-     * causation ids, and each delivery's outcome, attempts and threads. Failing assertions and waits print it.
+     * causation ids, and each delivery's outcome, attempts and threads. Failing assertions and waits print it. A
+     * long recording shows its first 500 messages in full, then how many more there are.
      *
      * @return the text, several lines
      */

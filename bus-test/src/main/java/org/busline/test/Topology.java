@@ -432,8 +432,9 @@ public final class Topology {
 
         /**
          * Sets how subscriptions are grouped into modules: a function from a subscription's name to its module, or
-         * to null to leave the subscription out (a test's own probe, say). Default: the name up to its first dot;
-         * {@code unnamed} for the bus's derived names ({@code #n …}).
+         * to null to leave the subscription out (a test's own probe, say). Default: the name up to its first dot, so
+         * an annotated method ({@code OrderListener.onOrder}) belongs to its class; {@code unnamed} for the bus's
+         * derived names of unnamed handlers ({@code #n …}).
          *
          * @param modules the function; not null; it must not throw
          * @return this builder
