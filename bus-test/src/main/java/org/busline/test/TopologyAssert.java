@@ -28,8 +28,8 @@ import org.busline.test.internal.TopicNode;
  *         .matchesBaseline(Path.of("src/test/resources/topology.baseline"));
  * }</pre>
  *
- * <p><b>Committed files.</b> {@link #matchesBaseline(Path)} and {@link #matchesMermaidIn(Path)} compare the topology
- * with a file kept in the repository. When they differ the test fails and prints the difference; run the tests
+ * <p><b>Committed files.</b> {@link #matchesBaseline(Path)}, {@link #matchesMermaidIn(Path)} and
+ * {@link #matchesJsonIn(Path)} compare the topology with a file kept in the repository. When they differ the test fails and prints the difference; run the tests
  * once with the system property {@value #UPDATE_PROPERTY}{@code =true} (for Maven:
  * {@code mvn test -Dbusline.topology.update=true}, which Surefire passes on to the tests) to write the files as they
  * are now instead, then review and commit them.
@@ -235,6 +235,31 @@ public final class TopologyAssert extends AbstractAssert<TopologyAssert, Topolog
                 + ". It should be:\n"
                 + diagram + (shown == null ? "" : "but it is:\n" + shown)
                 + "Run the test with -D" + UPDATE_PROPERTY + "=true to rewrite it, then commit the file.");
+        return this;
+    }
+
+    /**
+     * Verifies that a committed file holds the topology's current JSON ({@link Topology#toJson()}), for tools that
+     * read it. With {@value #UPDATE_PROPERTY}{@code =true}, writes it instead.
+     *
+     * @param file the file; not null
+     * @return this
+     * @throws UncheckedIOException if the file cannot be read or written
+     */
+    public TopologyAssert matchesJsonIn(Path file) {
+        Objects.requireNonNull(file, "file");
+        String json = actual.toJson();
+        String current = Files.exists(file) ? read(file) : null;
+        if (json.equals(current)) {
+            return this;
+        }
+        if (updating()) {
+            write(file, json);
+            return this;
+        }
+        fail("The topology JSON in " + file + (current == null ? " is missing" : " is out of date")
+                + ". It should be:\n" + json + "Run the test with -D" + UPDATE_PROPERTY
+                + "=true to rewrite it, then commit the file.");
         return this;
     }
 

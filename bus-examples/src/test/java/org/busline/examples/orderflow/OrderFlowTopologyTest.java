@@ -27,13 +27,15 @@ import org.junit.jupiter.api.Test;
 /**
  * The order flow's topology, from the code as it runs: the four modules on a recorded bus place a few orders (some
  * paid, some dead-lettered), and what the bus's subscriptions and the recorder saw makes the topology. Its edges are
- * kept in a committed baseline and its diagram in {@code bus-examples/TOPOLOGY.md} and {@code bus-test/README.md}; run
+ * kept in a committed baseline, its JSON next to it, and its diagram in {@code bus-examples/TOPOLOGY.md} and
+ * {@code bus-test/README.md}; run
  * {@code mvn -pl bus-examples test -Dtest=OrderFlowTopologyTest -Dbusline.topology.update=true} to rewrite both after
  * an intended change.
  */
 class OrderFlowTopologyTest {
     static final Path BASELINE = Path.of("src/test/resources/orderflow.topology");
     static final Path DIAGRAM = Path.of("TOPOLOGY.md");
+    static final Path JSON = Path.of("src/test/resources/orderflow.topology.json");
     /** bus-test's README shows the same diagram. */
     static final Path KIT_README = Path.of("..", "bus-test", "README.md");
 
@@ -92,6 +94,11 @@ class OrderFlowTopologyTest {
     @Test
     void theCommittedDiagramIsCurrent() {
         assertThat(topology).matchesMermaidIn(DIAGRAM).matchesMermaidIn(KIT_README);
+    }
+
+    @Test
+    void theCommittedJsonIsCurrent() {
+        assertThat(topology).matchesJsonIn(JSON);
     }
 
     @Test

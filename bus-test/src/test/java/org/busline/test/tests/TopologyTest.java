@@ -308,6 +308,22 @@ class TopologyTest {
     }
 
     @Test
+    void theCommittedJsonIsComparedAndRewrittenOnRequest(@TempDir Path dir) throws Exception {
+        wireTheShop();
+        Path json = dir.resolve("topology.json");
+        Topology topology = Topology.of(bus);
+        Files.writeString(json, "{}\n");
+
+        assertThatThrownBy(() -> assertThat(topology).matchesJsonIn(json))
+                .hasMessageContaining("is out of date. It should be:\n{\n  \"dependencies\": [\n");
+        System.setProperty(TopologyAssert.UPDATE_PROPERTY, "true");
+        assertThat(topology).matchesJsonIn(json);
+        System.clearProperty(TopologyAssert.UPDATE_PROPERTY);
+        assertThat(Files.readString(json)).isEqualTo(topology.toJson());
+        assertThat(topology).matchesJsonIn(json);
+    }
+
+    @Test
     void theRecordersOwnSubscriptionsAreLeftOut() {
         BusRecorder recorder = BusRecorder.attach(MessageBus.builder());
         try (MessageBus recorded = recorder.build()) {
