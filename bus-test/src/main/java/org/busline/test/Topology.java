@@ -3,7 +3,6 @@ package org.busline.test;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -19,8 +18,9 @@ import org.busline.DeadMessage;
 import org.busline.MessageBus;
 import org.busline.SubscriptionInfo;
 import org.busline.Topic;
+import org.busline.test.internal.Consumer;
 import org.busline.test.internal.Graphs;
-import org.busline.test.internal.Json;
+import org.busline.test.internal.Render;
 import org.busline.test.internal.TopicNode;
 
 /**
@@ -147,10 +147,6 @@ public final class Topology {
         public String toString() {
             return from + " -> " + to + " " + topics;
         }
-    }
-
-    /** The details of a subscription, kept for the JSON and the diagram: sorted by module, name, selector. */
-    private record Consumer(String module, String name, Kind kind, String selector, boolean async) {
     }
 
     private final SortedSet<Edge> edges;
@@ -299,39 +295,7 @@ public final class Topology {
      * @return the JSON text, ending with a newline
      */
     public String toJson() {
-        Map<String, Object> root = new LinkedHashMap<>();
-        root.put("schema", SCHEMA);
-        root.put("version", SCHEMA_VERSION);
-        root.put("modules", List.copyOf(modules()));
-        List<Object> topicList = new ArrayList<>();
-        topics.values().forEach(node -> {
-            Map<String, Object> topic = new LinkedHashMap<>();
-            topic.put("name", node.name());
-            topic.put("type", node.type());
-            topic.put("named", node.named());
-            topic.put("pattern", node.pattern());
-            topicList.add(topic);
-        });
-        root.put("topics", topicList);
-        List<Object> edgeList = new ArrayList<>();
-        edges.forEach(edge -> edgeList.add(Map.of("module", edge.module(), "kind", edge.kind().word(),
-                "topic", edge.topic())));
-        root.put("edges", edgeList);
-        List<Object> subscriptionList = new ArrayList<>();
-        consumers.forEach(consumer -> subscriptionList.add(Map.of("module", consumer.module(),
-                "name", consumer.name(), "kind", consumer.kind() == Kind.ANSWERS ? "responder" : "subscriber",
-                "selector", consumer.selector(), "async", consumer.async())));
-        root.put("subscriptions", subscriptionList);
-        List<Object> dependencyList = new ArrayList<>();
-        dependencies().forEach(dependency -> {
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("from", dependency.from());
-            entry.put("to", dependency.to());
-            entry.put("topics", List.copyOf(dependency.topics()));
-            dependencyList.add(entry);
-        });
-        root.put("dependencies", dependencyList);
-        return Json.write(root);
+        return Render.json(this, consumers, topics);
     }
 
     /**
@@ -343,54 +307,7 @@ public final class Topology {
      * @return the diagram's text, ending with a newline, ready for a {@code mermaid} code block
      */
     public String toMermaid() {
-        Map<String, String> ids = new TreeMap<>();
-        Set<String> used = new TreeSet<>();
-        StringBuilder text = new StringBuilder("flowchart LR\n");
-        for (String module : modules()) {
-            String id = id("m_", module, used);
-            ids.put("m:" + module, id);
-            text.append("  ").append(id).append("[\"").append(escape(module)).append("\"]\n");
-        }
-        for (TopicNode node : topics.values()) {
-            if (edges.stream().noneMatch(edge -> edge.topic().equals(node.name()))) {
-                continue;
-            }
-            String id = id("t_", node.name(), used);
-            ids.put("t:" + node.name(), id);
-            String label = escape(node.label());
-            text.append("  ").append(id).append(node.pattern() ? "{{\"" + label + "\"}}" : "([\"" + label + "\"])")
-                    .append('\n');
-        }
-        for (Edge edge : edges) {
-            String module = ids.get("m:" + edge.module());
-            String topic = ids.get("t:" + edge.topic());
-            if (edge.kind() == Kind.PUBLISHES) {
-                text.append("  ").append(module).append(" --> ").append(topic).append('\n');
-            } else if (edge.kind() == Kind.REQUESTS) {
-                text.append("  ").append(module).append(" -->|requests| ").append(topic).append('\n');
-            } else {
-                boolean async = consumers.stream().anyMatch(c -> c.module().equals(edge.module())
-                        && c.selector().equals(edge.topic()) && c.kind() == edge.kind() && c.async());
-                String label = edge.kind() == Kind.ANSWERS ? (async ? "answers, async" : "answers")
-                        : async ? "async" : "";
-                text.append("  ").append(topic).append(label.isEmpty() ? " --> " : " -->|" + label + "| ")
-                        .append(module).append('\n');
-            }
-        }
-        return text.toString();
-    }
-
-    private static String id(String prefix, String name, Set<String> used) {
-        String base = prefix + name.replaceAll("[^A-Za-z0-9]", "_");
-        String id = base;
-        for (int n = 2; !used.add(id); n++) {
-            id = base + "_" + n;
-        }
-        return id;
-    }
-
-    private static String escape(String label) {
-        return label.replace("\"", "#quot;");
+        return Render.mermaid(this, consumers, topics);
     }
 
     @Override
