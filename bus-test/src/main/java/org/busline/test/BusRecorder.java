@@ -53,7 +53,10 @@ import org.busline.test.internal.Journal;
  * advance the scheduler instead of waiting.
  */
 public final class BusRecorder {
-    /** The name of the recorder's own subscriptions to {@link DeadLetter} and {@link DeadMessage}. */
+    /**
+     * The name of the recorder's own subscription to {@link DeadLetter}; its subscription to {@link DeadMessage} is
+     * named {@code SUBSCRIPTION_NAME + ".dead-messages"} (a bus refuses two subscriptions of one given name).
+     */
     public static final String SUBSCRIPTION_NAME = "busline-test.recorder";
     /** How long the recorder waits between two looks at the bus while it waits for it to be idle. */
     private static final long IDLE_POLL_NANOS = 1_000_000L;
@@ -106,7 +109,7 @@ public final class BusRecorder {
             checkUnbound();
             bus.subscribe(DeadLetter.class, journal::deadLetter, Delivery.sync().name(SUBSCRIPTION_NAME));
             bus.subscribe(DeadMessage.class, dead -> journal.deadMessage(dead.envelope()),
-                    Delivery.sync().name(SUBSCRIPTION_NAME));
+                    Delivery.sync().name(SUBSCRIPTION_NAME + ".dead-messages"));
             this.bus = bus;
         }
         return bus;

@@ -387,7 +387,8 @@ public final class Topology {
         public Builder bus(MessageBus bus) {
             Objects.requireNonNull(bus, "bus");
             for (SubscriptionInfo info : bus.subscriptions()) {
-                if (!info.name().equals(BusRecorder.SUBSCRIPTION_NAME)) {
+                if (!info.name().equals(BusRecorder.SUBSCRIPTION_NAME)
+                        && !info.name().startsWith(BusRecorder.SUBSCRIPTION_NAME + ".")) {
                     subscriptions.add(info);
                 }
             }

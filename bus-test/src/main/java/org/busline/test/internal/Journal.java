@@ -44,6 +44,11 @@ public final class Journal implements Interceptor {
         this.ownSubscription = ownSubscription;
     }
 
+    /** True for the recorder's own subscriptions: the given name, and the names under it. */
+    private boolean isOwn(String subscriber) {
+        return subscriber.equals(ownSubscription) || subscriber.startsWith(ownSubscription + ".");
+    }
+
     private static final class Entry {
         final long sequence;
         final Envelope<?> envelope;
@@ -96,7 +101,7 @@ public final class Journal implements Interceptor {
 
     @Override
     public boolean beforeDelivery(Envelope<?> envelope, String subscriber) {
-        if (subscriber.equals(ownSubscription)) {
+        if (isOwn(subscriber)) {
             return true;
         }
         handling.get().push(subscriber);
@@ -115,7 +120,7 @@ public final class Journal implements Interceptor {
 
     @Override
     public void afterDelivery(Envelope<?> envelope, String subscriber, Throwable failure) {
-        if (subscriber.equals(ownSubscription)) {
+        if (isOwn(subscriber)) {
             return;
         }
         ArrayDeque<String> stack = handling.get();

@@ -84,10 +84,11 @@ class TopologyTest {
             }, Delivery.sync().name("orders"));
             recorded.subscribe(PLACED, placed -> recorded.publish(CAPTURED, new PaymentCaptured(placed.id())),
                     Delivery.async().name("payments"));
-            // The same name as the responder: a message it handles on this topic is still no request.
-            recorded.subscribe(CAPTURED, captured -> { }, Delivery.sync().name("orders"));
+            // The same module as the responder (a bus refuses one given name twice): a message it handles on this
+            // topic is still no request.
+            recorded.subscribe(CAPTURED, captured -> { }, Delivery.sync().name("orders.captured"));
             recorded.request(PLACE, new PlaceOrder("sku-1"), String.class, Duration.ofSeconds(5)).join();
-            recorder.waitFor(CAPTURED).handledBy("orders").within(Duration.ofSeconds(5));
+            recorder.waitFor(CAPTURED).handledBy("orders.captured").within(Duration.ofSeconds(5));
 
             Topology topology = Topology.builder().bus(recorded).recorded(recorder).outsideModule("front").build();
             Topology declared = Topology.builder().bus(recorded).requests("front", PLACE)
