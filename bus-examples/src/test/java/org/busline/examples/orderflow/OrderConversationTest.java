@@ -66,7 +66,8 @@ class OrderConversationTest {
         assertThat(recorder).inConversation(conversation).published(OrderPlaced.TOPIC).once()
                 .matching(order -> order.orderId().equals(accepted.orderId()))
                 .handledBy("payments", "inventory", "notifications");
-        assertThat(recorder).inConversation(conversation).published(PaymentCaptured.TOPIC).once().handledBy("orders");
+        assertThat(recorder).inConversation(conversation).published(PaymentCaptured.TOPIC).once()
+                .handledBy("orders.paid");
         assertThat(recorder).noDeadLetters().noDrops();
     }
     // end::conversation[]
@@ -110,10 +111,12 @@ class OrderConversationTest {
         assertThat(payment.failure()).hasMessageContaining("declined");
         assertThat(recorder).published(PaymentFailed.TOPIC).once()
                 .matching(failed -> failed.orderId().equals(accepted.orderId()) && failed.attempts() == 4)
-                .handledBy("orders");
+                .handledBy("orders.payment-failed");
         assertThat(recorder).published(PaymentCaptured.TOPIC).never();
         assertThat(recorder).noDrops().noDeadMessages();
-        assertThat(time.delays()).hasSize(3).allSatisfy(delay -> assertThat(delay).isLessThanOrEqualTo(
+        assertThat(time.delays()).as("the deadline of the request's synchronous run, then three back-offs")
+                .hasSize(4).first().isEqualTo(Duration.ofSeconds(1));
+        assertThat(time.delays().subList(1, 4)).allSatisfy(delay -> assertThat(delay).isLessThanOrEqualTo(
                 PaymentService.RETRY.cap()));
         assertThat(orders.status()).containsEntry(accepted.orderId(), Status.PAYMENT_FAILED);
     }

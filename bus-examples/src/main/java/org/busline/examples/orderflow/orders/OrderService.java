@@ -28,11 +28,12 @@ public final class OrderService {
     public OrderService(MessageBus bus) {
         this.bus = bus;
         bus.respond(PlaceOrder.TOPIC, this::place, Delivery.sync().name(NAME));    // answers on the caller's thread
+        // Each subscription has a name of its own under the service's (a bus refuses one name twice).
         bus.subscribeEnvelopes(PaymentCaptured.TOPIC, paid -> settle(paid, paid.payload().orderId(), Status.PAID),
-                Delivery.sync().name(NAME));
+                Delivery.sync().name(NAME + ".paid"));
         bus.subscribeEnvelopes(PaymentFailed.TOPIC,
                 failed -> settle(failed, failed.payload().orderId(), Status.PAYMENT_FAILED),
-                Delivery.sync().name(NAME));
+                Delivery.sync().name(NAME + ".payment-failed"));
     }
 
     private OrderAccepted place(PlaceOrder request) {
