@@ -8,7 +8,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.busline.DeadLetter;
 import org.busline.DroppedMessage;
 import org.busline.Envelope;
 import org.busline.MailboxFullException;
