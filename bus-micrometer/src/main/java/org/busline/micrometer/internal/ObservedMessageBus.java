@@ -152,11 +152,12 @@ public final class ObservedMessageBus implements MessageBus {
                 pending.observation.stop();
             }
             if (inFlight != null) {
-                inFlight.decrementAndGet();
                 Timer.builder(BusMeters.REQUESTS).description("Requests, from the call to the reply or failure")
                         .tags(BusMeters.BUS, meters.bus(), BusMeters.TOPIC, topic.name(), BusMeters.OUTCOME,
                                 outcome(failure))
                         .register(meters.registry()).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                // After the timer, so that a reader who sees no request in flight sees every outcome.
+                inFlight.decrementAndGet();
             }
         });
         return future;
