@@ -34,7 +34,9 @@ class BenchmarksSmokeTest {
             "AsyncMultiProducerBenchmark",
             List.of("busline", "guava", "greenrobot", "mbassador", "vertx", "disruptor", "abq"),
             "RequestReplyBenchmark", List.of("direct", "busline", "vertx"),
-            "SerializationBenchmark", List.of("direct", "busline"));
+            "SerializationBenchmark", List.of("direct", "busline"),
+            "ObservabilityBenchmark", List.of("bare", "noopRegistry", "emptyObservationRegistry",
+                    "simpleMeterRegistry", "observedAndMetered"));
 
     @Test
     @Timeout(value = 3, unit = TimeUnit.MINUTES)

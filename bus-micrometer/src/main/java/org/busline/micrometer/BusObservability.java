@@ -123,7 +123,7 @@ public final class BusObservability {
             return builder.build();
         }
         ObservingInterceptor interceptor = new ObservingInterceptor(observations, sendConvention,
-                processConvention, meters != null);
+                processConvention);
         builder.interceptor(interceptor);
         MessageBus bus = builder.build();
         BusMeters busMeters = meters == null ? null : new BusMeters(meters, bus.name());

@@ -107,7 +107,7 @@ public final class ObservedMessageBus implements MessageBus {
     }
 
     private PublishResult observe(String operation, Object payload, Supplier<PublishResult> call) {
-        if (payload == null) {
+        if (payload == null || !interceptor.observes()) {
             return call.get();
         }
         ObservingInterceptor.PendingSend pending = interceptor.beginSend(operation, payload);

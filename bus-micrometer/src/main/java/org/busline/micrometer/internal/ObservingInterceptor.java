@@ -37,14 +37,12 @@ public final class ObservingInterceptor implements Interceptor {
     /** Set once, by {@code BusObservability.build}, before the bus is handed to anybody. */
     private volatile String busName = "busline";
     private volatile BusMeters meters;
-    private final boolean metered;
 
     public ObservingInterceptor(ObservationRegistry observations, ObservationConvention<BusSendContext> sendConvention,
-                                ObservationConvention<BusProcessContext> processConvention, boolean metered) {
+                                ObservationConvention<BusProcessContext> processConvention) {
         this.observations = observations;
         this.sendConvention = sendConvention;
         this.processConvention = processConvention;
-        this.metered = metered;
     }
 
     /** Binds this interceptor to its bus, once it is built. */
@@ -53,8 +51,9 @@ public final class ObservingInterceptor implements Interceptor {
         this.meters = busMeters;
     }
 
-    public boolean metered() {
-        return metered;
+    /** Whether send and process observations are recorded now (a registry may gain handlers after the build). */
+    boolean observes() {
+        return !observations.isNoop();
     }
 
     // ------------------------------------------------------------------------------------------------ send
@@ -124,6 +123,10 @@ public final class ObservingInterceptor implements Interceptor {
             return true;
         }
         BusMeters m = meters;
+        boolean observing = !observations.isNoop();
+        if (m == null && !observing) {
+            return true;
+        }
         BusMeters.Delivery delivery = null;
         if (m != null) {
             delivery = m.delivery(subscriber, envelope.topic());
@@ -134,14 +137,14 @@ public final class ObservingInterceptor implements Interceptor {
         }
         Observation observation = null;
         Observation.Scope scope = null;
-        if (!observations.isNoop()) {
+        if (observing) {
             BusProcessContext context = new BusProcessContext(envelope, busName, subscriber);
             observation = Observation.createNotStarted(processConvention, Conventions.PROCESS, () -> context,
                     observations).start();
             scope = observation.openScope();
         }
         // Last, so nothing can throw between the push and the return that makes the bus call afterDelivery.
-        frames.get().pushDelivery(envelope, observation, scope, delivery, System.nanoTime());
+        frames.get().pushDelivery(envelope, observation, scope, delivery, delivery != null ? System.nanoTime() : 0L);
         return true;
     }
 
@@ -150,13 +153,17 @@ public final class ObservingInterceptor implements Interceptor {
         if (subscriber.startsWith(OWN_PREFIX)) {
             return;
         }
-        long end = System.nanoTime();
+        if (meters == null && observations.isNoop() && frames.get().isEmpty()) {
+            return;
+        }
         Frame frame = frames.get().popDelivery(envelope);
         if (frame == null) {
-            LOG.error("afterDelivery of message {} to '{}' without its beforeDelivery on this thread; not recorded",
+            // beforeDelivery recorded nothing: the registry had no handler then, and has one now.
+            LOG.debug("afterDelivery of message {} to '{}' without a frame on this thread; not recorded",
                     envelope.id(), subscriber);
             return;
         }
+        long end = frame.delivery != null ? System.nanoTime() : 0L;
         try {
             if (frame.observation != null) {
                 if (failure != null) {
@@ -231,6 +238,10 @@ public final class ObservingInterceptor implements Interceptor {
             frame.scope = scope;
             frame.delivery = delivery;
             frame.start = start;
+        }
+
+        boolean isEmpty() {
+            return depth == 0;
         }
 
         Frame popDelivery(Envelope<?> envelope) {
