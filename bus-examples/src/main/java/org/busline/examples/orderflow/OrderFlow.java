@@ -13,6 +13,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import org.busline.DeadLetter;
 import org.busline.Delivery;
 import org.busline.MessageBus;
@@ -26,6 +28,7 @@ import org.busline.examples.orderflow.payments.PaymentCaptured;
 import org.busline.examples.orderflow.payments.PaymentFailed;
 import org.busline.examples.orderflow.payments.PaymentGateway;
 import org.busline.examples.orderflow.payments.PaymentService;
+import org.busline.micrometer.BusObservability;
 
 /**
  * A shop as a modular monolith: orders, payments, inventory and notifications, four packages that know the bus and
@@ -76,11 +79,18 @@ public final class OrderFlow {
         InventoryService inventory;
         NotificationService notifications;
         boolean inTime;
-        try (MessageBus bus = MessageBus.builder().name("shop")
-                .interceptor(monitor)                  // counts deliveries, records each flow's steps
+        // bus-micrometer: the busline.* meters (the summary's counts), a span per send and per delivery (trace ids
+        // in the verbose log), and each flow's steps from the process observations (the monitor).
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        ObservationRegistry observations = ObservationRegistry.create();
+        observations.observationConfig().observationHandler(monitor);
+        ShopTracing tracing = new ShopTracing();
+        tracing.install(observations);
+        BusObservability observability = BusObservability.builder().observationRegistry(observations)
+                .meterRegistry(meters).build();
+        try (tracing; MessageBus bus = observability.build(MessageBus.builder().name("shop")
                 .onError(monitor::onError)
-                .onDropped(monitor::onDropped)
-                .build()) {
+                .onDropped(monitor::onDropped))) {
             bus.subscribe(DeadLetter.class, monitor::onDeadLetter, Delivery.sync().name("dead-letter-report"));
 
             orders = new OrderService(bus);
@@ -112,7 +122,7 @@ public final class OrderFlow {
             notificationThreads.shutdown();
         }
         return new FlowReport(options, placed, refused, inTime, outcomes.get(), orders.orders(), orders.status(), STOCK,
-                inventory.stock(), inventory.reserved(), notifications.sent(), monitor.counts(), monitor.flows(),
+                inventory.stock(), inventory.reserved(), notifications.sent(), FlowMonitor.counts(meters), monitor.flows(),
                 monitor.deadLetters(), virtualThreads.isPresent(), System.nanoTime() - start);
     }
 
