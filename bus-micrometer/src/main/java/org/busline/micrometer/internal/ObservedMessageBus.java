@@ -65,26 +65,41 @@ public final class ObservedMessageBus implements MessageBus {
 
     @Override
     public PublishResult publish(Object message) {
+        if (!interceptor.observes()) {
+            return bus.publish(message);
+        }
         return observe("publish", message, () -> bus.publish(message));
     }
 
     @Override
     public <T> PublishResult publish(Topic<T> topic, T message) {
+        if (!interceptor.observes()) {
+            return bus.publish(topic, message);
+        }
         return observe("publish", message, () -> bus.publish(topic, message));
     }
 
     @Override
     public <T> PublishResult publish(Envelope<T> envelope) {
+        if (!interceptor.observes()) {
+            return bus.publish(envelope);
+        }
         return observe("publish", envelope == null ? null : envelope.payload(), () -> bus.publish(envelope));
     }
 
     @Override
     public PublishResult send(Object message) {
+        if (!interceptor.observes()) {
+            return bus.send(message);
+        }
         return observe("send", message, () -> bus.send(message));
     }
 
     @Override
     public <T> PublishResult send(Topic<T> topic, T message) {
+        if (!interceptor.observes()) {
+            return bus.send(topic, message);
+        }
         return observe("send", message, () -> bus.send(topic, message));
     }
 
@@ -106,8 +121,9 @@ public final class ObservedMessageBus implements MessageBus {
                 () -> bus.requestEnvelope(request, replyType, timeout));
     }
 
+    /** Called only while observations are recorded; a direct call otherwise costs no lambda. */
     private PublishResult observe(String operation, Object payload, Supplier<PublishResult> call) {
-        if (payload == null || !interceptor.observes()) {
+        if (payload == null) {
             return call.get();
         }
         ObservingInterceptor.PendingSend pending = interceptor.beginSend(operation, payload);
