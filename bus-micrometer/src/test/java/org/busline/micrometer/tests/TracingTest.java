@@ -139,6 +139,18 @@ class TracingTest {
     }
 
     @Test
+    void theTraceSurvivesAnIsolatedCopyMadeThroughTheSerializer() throws Exception {
+        CountDownLatch done = new CountDownLatch(1);
+        bus.subscribe(ORDERS, order -> done.countDown(), Delivery.async().isolated().name("isolated"));
+
+        bus.publish(ORDERS, "o-3");
+
+        assertThat(done.await(5, TimeUnit.SECONDS)).isTrue();
+        List<SpanData> spans = awaitSpans(2);
+        assertSendAndProcess(span(spans, "send orders.placed"), span(spans, "process orders.placed"));
+    }
+
+    @Test
     void eachAttemptOfARetriedDeliveryIsAProcessSpanUnderTheOneSend() throws Exception {
         CountDownLatch done = new CountDownLatch(1);
         AtomicInteger calls = new AtomicInteger();
