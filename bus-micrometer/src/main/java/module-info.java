@@ -12,7 +12,7 @@ module org.busline.micrometer {
     requires transitive micrometer.commons;
     requires transitive micrometer.core;
     requires transitive context.propagation;
-    requires static transitive micrometer.tracing;
+    requires static micrometer.tracing;
     requires org.slf4j;
 
     exports org.busline.micrometer;

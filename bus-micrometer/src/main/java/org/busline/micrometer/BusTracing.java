@@ -26,6 +26,9 @@ import io.micrometer.tracing.propagation.Propagator;
  *         new DefaultTracingObservationHandler(tracer)));
  * }</pre>
  */
+// Micrometer Tracing's types appear here, though the module requires it only statically (optional): whoever calls
+// this class has Micrometer Tracing already, and a module without it must still resolve this one.
+@SuppressWarnings("exports")
 public final class BusTracing {
     private BusTracing() {
     }
