@@ -141,6 +141,24 @@ class ObservationTest {
     }
 
     @Test
+    void anAsynchronousDeliveryOnAnotherThreadHasItsSendObservationAsParent() throws Exception {
+        CountDownLatch done = new CountDownLatch(1);
+        List<Observation> current = new CopyOnWriteArrayList<>();
+        bus.subscribe(ORDERS, order -> {
+            current.add(registry.getCurrentObservation());
+            done.countDown();
+        }, Delivery.async().name("shipping"));
+
+        bus.publish(ORDERS, "o-1");
+
+        assertThat(done.await(5, TimeUnit.SECONDS)).isTrue();
+        Observation process = current.get(0);
+        assertThat(process.getContext()).isInstanceOf(BusProcessContext.class);
+        assertThat(process.getContextView().getParentObservation().getContextView())
+                .isInstanceOf(BusSendContext.class);
+    }
+
+    @Test
     void sendAndRequestAreNamedByTheirOperation() throws Exception {
         bus.subscribe(ORDERS, order -> { }, Delivery.sync().name("billing"));
         bus.respond(QUOTES, question -> "42", Delivery.sync().name("oracle"));
