@@ -122,8 +122,8 @@ public final class OrderFlow {
             notificationThreads.shutdown();
         }
         return new FlowReport(options, placed, refused, inTime, outcomes.get(), orders.orders(), orders.status(), STOCK,
-                inventory.stock(), inventory.reserved(), notifications.sent(), FlowMonitor.counts(meters), monitor.flows(),
-                monitor.deadLetters(), virtualThreads.isPresent(), System.nanoTime() - start);
+                inventory.stock(), inventory.reserved(), notifications.sent(), FlowMonitor.counts(meters),
+                monitor.flows(), monitor.deadLetters(), virtualThreads.isPresent(), System.nanoTime() - start);
     }
 
     /** The {@code i}-th order of the run: a few customers buying one to three pieces of fruit. */

@@ -59,8 +59,8 @@ final class ShopTracing implements AutoCloseable {
         OtelCurrentTraceContext current = new OtelCurrentTraceContext();
         OtelTracer tracer = new OtelTracer(otelTracer, current, event -> { },
                 new OtelBaggageManager(current, List.of(), List.of()));
-        OtelPropagator propagator = new OtelPropagator(ContextPropagators.create(W3CTraceContextPropagator.getInstance()),
-                otelTracer);
+        OtelPropagator propagator = new OtelPropagator(
+                ContextPropagators.create(W3CTraceContextPropagator.getInstance()), otelTracer);
         registry.observationConfig().observationHandler(new ObservationHandler.FirstMatchingCompositeObservationHandler(
                 new PropagatingSenderTracingObservationHandler<>(tracer, propagator),
                 BusTracing.linkingReceiverHandler(tracer, propagator),

@@ -26,7 +26,7 @@ class ReadmeExampleTest {
 
         // README: begin
         SimpleMeterRegistry meters = new SimpleMeterRegistry();            // or Prometheus, OTLP, ...
-        ObservationRegistry observations = ObservationRegistry.create();   // add Micrometer Tracing's handlers for spans
+        ObservationRegistry observations = ObservationRegistry.create();   // with Micrometer Tracing's handlers: spans
         BusObservability observability = BusObservability.builder()
                 .observationRegistry(observations)
                 .meterRegistry(meters)
