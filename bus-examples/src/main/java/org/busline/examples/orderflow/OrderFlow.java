@@ -22,6 +22,7 @@ import org.busline.MessageHandler;
 import org.busline.examples.orderflow.inventory.InventoryService;
 import org.busline.examples.orderflow.notifications.NotificationService;
 import org.busline.examples.orderflow.orders.OrderAccepted;
+import org.busline.examples.orderflow.orders.OrderPlaced;
 import org.busline.examples.orderflow.orders.OrderService;
 import org.busline.examples.orderflow.orders.PlaceOrder;
 import org.busline.examples.orderflow.payments.PaymentCaptured;
@@ -86,6 +87,7 @@ public final class OrderFlow {
         observations.observationConfig().observationHandler(monitor);
         ShopTracing tracing = new ShopTracing();
         tracing.install(observations);
+        warmUp(tracing);
         BusObservability observability = BusObservability.builder().observationRegistry(observations)
                 .meterRegistry(meters).build();
         try (tracing; MessageBus bus = observability.build(MessageBus.builder().name("shop")
@@ -124,6 +126,24 @@ public final class OrderFlow {
         return new FlowReport(options, placed, refused, inTime, outcomes.get(), orders.orders(), orders.status(), STOCK,
                 inventory.stock(), inventory.reserved(), notifications.sent(), FlowMonitor.counts(meters),
                 monitor.flows(), monitor.deadLetters(), virtualThreads.isPresent(), System.nanoTime() - start);
+    }
+
+    /**
+     * Publishes one order on a throwaway bus observed as the shop's is, to a synchronous and an isolated asynchronous
+     * subscriber: a cold JVM's first publish loads the classes of the observations, the tracer and the serializer,
+     * which on a busy machine took most of a second, and the first order's request would pay it against its deadline.
+     */
+    static void warmUp(ShopTracing tracing) throws InterruptedException {
+        ObservationRegistry registry = ObservationRegistry.create();
+        tracing.install(registry);
+        CountDownLatch delivered = new CountDownLatch(2);
+        try (MessageBus bus = BusObservability.builder().observationRegistry(registry)
+                .meterRegistry(new SimpleMeterRegistry()).build().build(MessageBus.builder().name("warm-up"))) {
+            bus.subscribe(OrderPlaced.TOPIC, order -> delivered.countDown());
+            bus.subscribe(OrderPlaced.TOPIC, order -> delivered.countDown(), Delivery.async().isolated());
+            bus.publish(OrderPlaced.TOPIC, new OrderPlaced("warm-up", "nobody", SKUS.get(0), 1, 0));
+            delivered.await(10, TimeUnit.SECONDS);
+        }
     }
 
     /** The {@code i}-th order of the run: a few customers buying one to three pieces of fruit. */

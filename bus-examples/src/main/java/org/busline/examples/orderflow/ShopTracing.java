@@ -1,13 +1,8 @@
 package org.busline.examples.orderflow;
 
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
-import io.micrometer.observation.transport.ReceiverContext;
-import io.micrometer.observation.transport.SenderContext;
 import io.micrometer.tracing.handler.DefaultTracingObservationHandler;
 import io.micrometer.tracing.handler.PropagatingReceiverTracingObservationHandler;
 import io.micrometer.tracing.handler.PropagatingSenderTracingObservationHandler;
@@ -16,8 +11,8 @@ import io.micrometer.tracing.otel.bridge.OtelCurrentTraceContext;
 import io.micrometer.tracing.otel.bridge.OtelPropagator;
 import io.micrometer.tracing.otel.bridge.OtelTracer;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
-import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.sdk.trace.ReadWriteSpan;
 import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
@@ -66,21 +61,6 @@ final class ShopTracing implements AutoCloseable {
                 BusTracing.linkingReceiverHandler(tracer, propagator),
                 new PropagatingReceiverTracingObservationHandler<>(tracer, propagator),
                 new DefaultTracingObservationHandler(tracer)));
-        warmUp(registry);
-    }
-
-    /**
-     * Sends and receives one span through a map, so the tracer's classes are loaded before the first order's request
-     * runs against its deadline (on a busy machine, loading them took a good part of a second).
-     */
-    private static void warmUp(ObservationRegistry registry) {
-        Map<String, String> carrier = new HashMap<>();
-        SenderContext<Map<String, String>> send = new SenderContext<>(Map::put);
-        send.setCarrier(carrier);
-        Observation.createNotStarted("shop.warm-up", () -> send, registry).observe(() -> { });
-        ReceiverContext<Map<String, String>> receive = new ReceiverContext<>(Map::get);
-        receive.setCarrier(carrier);
-        Observation.createNotStarted("shop.warm-up", () -> receive, registry).observe(() -> { });
     }
 
     /** The trace id of a W3C {@code traceparent} header, or "-" without one. */
