@@ -35,7 +35,9 @@ class BenchmarksSmokeTest {
             List.of("busline", "guava", "greenrobot", "mbassador", "vertx", "disruptor", "abq"),
             "RequestReplyBenchmark", List.of("direct", "busline", "vertx"),
             "SerializationBenchmark", List.of("direct", "busline"),
-            "LatencyBenchmark", List.of("busline", "vertx", "abq"));
+            "LatencyBenchmark", List.of("busline", "vertx", "abq"),
+            "ObservabilityBenchmark", List.of("bare", "noopRegistry", "emptyObservationRegistry",
+                    "simpleMeterRegistry", "observedAndMetered"));
 
     @Test
     @Timeout(value = 3, unit = TimeUnit.MINUTES)

@@ -15,7 +15,7 @@ public final class Main {
               --orders N         orders to place, 1 to %d (default 1000)
               --failure-rate F   fraction of payment-gateway calls that fail, 0 to 1 (default 0.3)
               --seed S           seed of the gateway's failures, for a repeatable run (default 42)
-              --verbose          log every step of every order, each line with its correlation id
+              --verbose          log every step of every order, each line with its correlation and trace ids
               --help             print this and exit
             Exits 0 if every order ended paid or dead-lettered and was notified, 1 if anything was lost,
             2 for bad arguments.""".formatted(OrderFlow.MAX_ORDERS);

@@ -1,6 +1,5 @@
 package org.busline.examples.orderflow;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -9,66 +8,70 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
 import org.busline.DeadLetter;
 import org.busline.DeliveryFailure;
 import org.busline.DroppedMessage;
 import org.busline.Envelope;
 import org.busline.RetryPolicy;
-import org.busline.spi.Interceptor;
+import org.busline.micrometer.BusProcessContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Watches the bus: an interceptor that counts every delivery of each subscription and records the steps of each
- * flow (by correlation id) for the trace, plus the handlers that report failures, dead letters and drops. Thread-safe.
+ * Watches the bus through bus-micrometer: records the steps of each flow (by correlation id) from the process
+ * observations, for the trace, and logs each step with its trace id; reports failures, dead letters and drops; and
+ * reads the summary's counts from the {@code busline.*} meters. Thread-safe.
  */
-public final class FlowMonitor implements Interceptor {
-    /** One delivery: when it started, which message went to which subscription, and how it went. */
+public final class FlowMonitor implements ObservationHandler<BusProcessContext> {
+    /** One delivery: when it started, which message went to which subscription, how it went, and its trace. */
     public record Step(long nanos, String topic, String subscriber, String attempt, Object payload,
-                       Throwable failure) {
+                       Throwable failure, String traceId) {
     }
 
     /** What happened to the messages of one subscription: retried counts the failed attempts that were tried again. */
     public record Counts(long handled, long retried, long deadLettered, long dropped) {
     }
 
-    /** The running counts of one subscription. */
-    private static final class Tally {
-        final LongAdder handled = new LongAdder();
-        final LongAdder failed = new LongAdder();
-        final LongAdder failedFinally = new LongAdder();    // the error handler sees only a message's last failure
-        final LongAdder deadLettered = new LongAdder();
-        final LongAdder dropped = new LongAdder();
-    }
-
     private static final Logger log = LoggerFactory.getLogger(FlowMonitor.class);
+    private static final String STARTED = FlowMonitor.class.getName() + ".started";
 
     private final long start = System.nanoTime();
-    /** When each delivery running on this thread started; a stack, as a handler may call a responder inline. */
-    private final ThreadLocal<ArrayDeque<Long>> started = ThreadLocal.withInitial(ArrayDeque::new);
     private final Map<String, List<Step>> flows = new ConcurrentHashMap<>();
-    private final Map<String, Tally> tallies = new ConcurrentHashMap<>();
     private final List<DeadLetter> deadLetters = Collections.synchronizedList(new ArrayList<>());
 
     @Override
-    public boolean beforeDelivery(Envelope<?> envelope, String subscriber) {
-        started.get().push(System.nanoTime() - start);
-        return true;
+    public boolean supportsContext(Observation.Context context) {
+        return context instanceof BusProcessContext;
     }
 
     @Override
-    public void afterDelivery(Envelope<?> envelope, String subscriber, Throwable failure) {
+    public void onStart(BusProcessContext context) {
+        context.put(STARTED, System.nanoTime() - start);
+    }
+
+    @Override
+    public void onStop(BusProcessContext context) {
+        Envelope<?> envelope = context.envelope();
+        Long started = context.get(STARTED);
+        Throwable failure = context.getError();
+        Step step = new Step(started == null ? 0 : started, topicName(envelope), context.subscription(),
+                envelope.header(RetryPolicy.ATTEMPT_HEADER), envelope.payload(), failure,
+                ShopTracing.traceId(envelope.header("traceparent")));
         flows.computeIfAbsent(envelope.correlationId(), id -> Collections.synchronizedList(new ArrayList<>()))
-                .add(new Step(started.get().pop(), topicName(envelope), subscriber,
-                        envelope.header(RetryPolicy.ATTEMPT_HEADER), envelope.payload(), failure));
-        (failure == null ? tally(subscriber).handled : tally(subscriber).failed).increment();
+                .add(step);
+        if (log.isDebugEnabled()) {
+            log.debug("[{}] trace {}: {} -> {} {}", envelope.correlationId(), step.traceId(), step.topic(),
+                    step.subscriber(), failure == null ? "ok" : "failed: " + failure.getMessage());
+        }
     }
 
     /** The dead-letter report: subscribe it with {@code bus.subscribe(DeadLetter.class, monitor::onDeadLetter)}. */
     public void onDeadLetter(DeadLetter letter) {
         deadLetters.add(letter);
-        tally(letter.subscriber()).deadLettered.increment();
         log.warn("[{}] dead letter: '{}' gave up on {} after {} attempt(s), {}: {}",
                 letter.envelope().correlationId(), letter.subscriber(), letter.envelope().payload(),
                 letter.attempts(), letter.reason(), letter.cause() == null ? "-" : letter.cause().getMessage());
@@ -76,23 +79,29 @@ public final class FlowMonitor implements Interceptor {
 
     /** The bus's error handler: the dead-letter report tells the story, so only a debug line here. */
     public void onError(DeliveryFailure failure) {
-        tally(failure.subscriber()).failedFinally.increment();
         log.debug("[{}] '{}' failed on its last attempt: {}", failure.envelope().correlationId(),
                 failure.subscriber(), failure.cause().toString());
     }
 
     /** The bus's dropped-message handler. */
     public void onDropped(DroppedMessage dropped) {
-        tally(dropped.subscriber()).dropped.increment();
         log.warn("[{}] dropped: '{}' did not handle {} ({})", dropped.envelope().correlationId(),
                 dropped.subscriber(), dropped.envelope().payload(), dropped.reason());
     }
 
-    /** Counts by subscription name, sorted by name. */
-    public Map<String, Counts> counts() {
+    /** The summary's counts by subscription name, sorted by name, read from bus-micrometer's meters. */
+    public static Map<String, Counts> counts(MeterRegistry meters) {
+        Map<String, long[]> sums = new TreeMap<>();
+        String[] names = {"busline.messages.delivered", "busline.messages.retried",
+                "busline.messages.dead.lettered", "busline.messages.dropped"};
+        for (int i = 0; i < names.length; i++) {
+            for (Counter counter : meters.find(names[i]).counters()) {
+                sums.computeIfAbsent(counter.getId().getTag("subscription"), name -> new long[4])[i] +=
+                        (long) counter.count();
+            }
+        }
         Map<String, Counts> result = new TreeMap<>();
-        tallies.forEach((name, t) -> result.put(name, new Counts(t.handled.sum(),
-                t.failed.sum() - t.failedFinally.sum(), t.deadLettered.sum(), t.dropped.sum())));
+        sums.forEach((name, s) -> result.put(name, new Counts(s[0], s[1], s[2], s[3])));
         return result;
     }
 
@@ -120,9 +129,5 @@ public final class FlowMonitor implements Interceptor {
     /** A named topic's name, or the simple name of a type topic's class ("DeadLetter"). */
     private static String topicName(Envelope<?> envelope) {
         return envelope.topic().isNamed() ? envelope.topic().name() : envelope.payload().getClass().getSimpleName();
-    }
-
-    private Tally tally(String subscriber) {
-        return tallies.computeIfAbsent(subscriber, name -> new Tally());
     }
 }

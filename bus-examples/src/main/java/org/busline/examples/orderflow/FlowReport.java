@@ -133,8 +133,9 @@ public record FlowReport(OrderFlow.Options options, List<String> placed, List<St
         ordersThatAre(Status.PAYMENT_FAILED).stream().findFirst().ifPresent(traced::add);
         for (String orderId : traced) {
             String correlationId = correlationOf.get(orderId);
-            out.printf("%nTrace of order %s (correlation id %s):%n", orderId, correlationId);
             List<Step> steps = flows.getOrDefault(correlationId, List.of());
+            out.printf("%nTrace of order %s (correlation id %s, trace id %s):%n", orderId, correlationId,
+                    steps.isEmpty() ? "-" : steps.get(0).traceId());
             long start = steps.isEmpty() ? 0 : steps.get(0).nanos();
             for (Step step : steps) {
                 out.printf("  %+8.3f ms  %-18s -> %-22s %s%n", (step.nanos() - start) / 1e6, step.topic(),

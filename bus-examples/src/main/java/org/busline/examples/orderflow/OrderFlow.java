@@ -13,6 +13,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import org.busline.DeadLetter;
 import org.busline.Delivery;
 import org.busline.MessageBus;
@@ -20,12 +22,14 @@ import org.busline.MessageHandler;
 import org.busline.examples.orderflow.inventory.InventoryService;
 import org.busline.examples.orderflow.notifications.NotificationService;
 import org.busline.examples.orderflow.orders.OrderAccepted;
+import org.busline.examples.orderflow.orders.OrderPlaced;
 import org.busline.examples.orderflow.orders.OrderService;
 import org.busline.examples.orderflow.orders.PlaceOrder;
 import org.busline.examples.orderflow.payments.PaymentCaptured;
 import org.busline.examples.orderflow.payments.PaymentFailed;
 import org.busline.examples.orderflow.payments.PaymentGateway;
 import org.busline.examples.orderflow.payments.PaymentService;
+import org.busline.micrometer.BusObservability;
 
 /**
  * A shop as a modular monolith: orders, payments, inventory and notifications, four packages that know the bus and
@@ -76,11 +80,19 @@ public final class OrderFlow {
         InventoryService inventory;
         NotificationService notifications;
         boolean inTime;
-        try (MessageBus bus = MessageBus.builder().name("shop")
-                .interceptor(monitor)                  // counts deliveries, records each flow's steps
+        // bus-micrometer: the busline.* meters (the summary's counts), a span per send and per delivery (trace ids
+        // in the verbose log), and each flow's steps from the process observations (the monitor).
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        ObservationRegistry observations = ObservationRegistry.create();
+        observations.observationConfig().observationHandler(monitor);
+        ShopTracing tracing = new ShopTracing();
+        tracing.install(observations);
+        warmUp(tracing);
+        BusObservability observability = BusObservability.builder().observationRegistry(observations)
+                .meterRegistry(meters).build();
+        try (tracing; MessageBus bus = observability.build(MessageBus.builder().name("shop")
                 .onError(monitor::onError)
-                .onDropped(monitor::onDropped)
-                .build()) {
+                .onDropped(monitor::onDropped))) {
             bus.subscribe(DeadLetter.class, monitor::onDeadLetter, Delivery.sync().name("dead-letter-report"));
 
             orders = new OrderService(bus);
@@ -112,8 +124,26 @@ public final class OrderFlow {
             notificationThreads.shutdown();
         }
         return new FlowReport(options, placed, refused, inTime, outcomes.get(), orders.orders(), orders.status(), STOCK,
-                inventory.stock(), inventory.reserved(), notifications.sent(), monitor.counts(), monitor.flows(),
-                monitor.deadLetters(), virtualThreads.isPresent(), System.nanoTime() - start);
+                inventory.stock(), inventory.reserved(), notifications.sent(), FlowMonitor.counts(meters),
+                monitor.flows(), monitor.deadLetters(), virtualThreads.isPresent(), System.nanoTime() - start);
+    }
+
+    /**
+     * Publishes one order on a throwaway bus observed as the shop's is, to a synchronous and an isolated asynchronous
+     * subscriber: a cold JVM's first publish loads the classes of the observations, the tracer and the serializer,
+     * which on a busy machine took most of a second, and the first order's request would pay it against its deadline.
+     */
+    static void warmUp(ShopTracing tracing) throws InterruptedException {
+        ObservationRegistry registry = ObservationRegistry.create();
+        tracing.install(registry);
+        CountDownLatch delivered = new CountDownLatch(2);
+        try (MessageBus bus = BusObservability.builder().observationRegistry(registry)
+                .meterRegistry(new SimpleMeterRegistry()).build().build(MessageBus.builder().name("warm-up"))) {
+            bus.subscribe(OrderPlaced.TOPIC, order -> delivered.countDown());
+            bus.subscribe(OrderPlaced.TOPIC, order -> delivered.countDown(), Delivery.async().isolated());
+            bus.publish(OrderPlaced.TOPIC, new OrderPlaced("warm-up", "nobody", SKUS.get(0), 1, 0));
+            delivered.await(10, TimeUnit.SECONDS);
+        }
     }
 
     /** The {@code i}-th order of the run: a few customers buying one to three pieces of fruit. */

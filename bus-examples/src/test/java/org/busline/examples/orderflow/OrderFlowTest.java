@@ -152,4 +152,16 @@ class OrderFlowTest {
                         .isEqualTo("1 orders neither paid nor dead-lettered: [o-2]"))
                 .anySatisfy(problem -> assertThat(problem).isEqualTo("1 orders not notified exactly once: [o-1]"));
     }
+
+    @Test
+    void eachOrderIsOneTraceAcrossEveryThreadItsMessagesCrossed() {
+        // bus-micrometer's trace context travels in the envelopes' headers: one trace id per order, none shared.
+        Map<String, Set<String>> traceIds = new HashMap<>();
+        report.flows().forEach((correlationId, steps) -> traceIds.put(correlationId,
+                steps.stream().map(Step::traceId).collect(Collectors.toSet())));
+
+        assertThat(traceIds).hasSize(ORDERS).allSatisfy((correlationId, ids) ->
+                assertThat(ids).hasSize(1).allSatisfy(id -> assertThat(id).hasSize(32).isNotEqualTo("-")));
+        assertThat(traceIds.values().stream().flatMap(Set::stream).distinct()).hasSize(ORDERS);
+    }
 }
