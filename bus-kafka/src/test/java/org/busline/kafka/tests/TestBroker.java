@@ -7,7 +7,17 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.ArrayList;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -63,7 +73,7 @@ final class TestBroker {
     static void createTopics(int partitions, String... names) {
         bootstrapServers();
         try {
-            List<NewTopic> topics = new java.util.ArrayList<>();
+            List<NewTopic> topics = new ArrayList<>();
             for (String name : names) {
                 topics.add(new NewTopic(name, partitions, (short) 1));
             }
@@ -104,6 +114,60 @@ final class TestBroker {
             return offsets;
         } catch (Exception e) {
             throw new IllegalStateException("cannot read the offsets of group " + group + ": " + e, e);
+        }
+    }
+
+    /** Reads a topic from its beginning with a plain consumer until {@code count} records came or 30 s passed. */
+    static List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int count) {
+        return readAll(topic, count, Duration.ofSeconds(30));
+    }
+
+    /** Reads a topic from its beginning with a plain consumer until {@code count} records came or time ran out. */
+    static List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int count, Duration timeout) {
+        Map<String, Object> settings = new HashMap<>();
+        settings.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        settings.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        settings.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(settings)) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            consumer.partitionsFor(topic).forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (records.size() < count && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(100)).forEach(records::add);
+            }
+        }
+        return records;
+    }
+
+    /** Produces one record with a plain idempotent producer and waits for the broker's acknowledgement. */
+    static void produce(String topic, byte[] key, byte[] value, Header... headers) {
+        Map<String, Object> settings = new HashMap<>();
+        settings.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        settings.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        settings.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(settings)) {
+            producer.send(new ProducerRecord<>(topic, null, key, value, List.of(headers))).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot produce to " + topic + ": " + e, e);
+        }
+    }
+
+    /** Returns the end offsets of a topic's partitions. */
+    static Map<Integer, Long> endOffsets(String topic, int partitions) {
+        try {
+            Map<TopicPartition, OffsetSpec> wanted = new HashMap<>();
+            for (int p = 0; p < partitions; p++) {
+                wanted.put(new TopicPartition(topic, p), OffsetSpec.latest());
+            }
+            Map<Integer, Long> ends = new HashMap<>();
+            admin.listOffsets(wanted).all().get(10, TimeUnit.SECONDS)
+                    .forEach((partition, info) -> ends.put(partition.partition(), info.offset()));
+            return ends;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot list offsets of " + topic + ": " + e, e);
         }
     }
 
