@@ -18,6 +18,8 @@ import org.busline.kafka.internal.CloudEventsCodec;
 import org.busline.kafka.internal.InboundConsumer;
 import org.busline.kafka.internal.KafkaSettings;
 import org.busline.kafka.internal.OutboundRoute;
+import org.busline.kafka.internal.RemoteRequester;
+import org.busline.kafka.internal.ResponderStep;
 import org.busline.spi.Serializer;
 import org.busline.spi.SerializerProvider;
 import org.busline.spi.TypeRegistry;
@@ -62,6 +64,10 @@ public final class KafkaBridge implements AutoCloseable {
 
     private final List<OutboundRoute<?>> outbound;
     private final List<InboundConsumer<?>> inbound;
+    private final List<InboundConsumer<?>> responders;
+    private final RemoteRequester requester;
+    private final List<RequestRoute<?, ?>> requestRoutes;
+    private final ExecutorService executor;
     private final Producer<byte[], byte[]> producer;
     private final ExecutorService reporter;
     private final ScheduledExecutorService timer;
@@ -78,10 +84,13 @@ public final class KafkaBridge implements AutoCloseable {
                 builder.source != null ? builder.source : "/busline/" + builder.bus.name());
         this.reporter = Executors.newSingleThreadExecutor(task -> daemon(task, clientId + "-kafka-reports"));
         this.timer = Executors.newSingleThreadScheduledExecutor(task -> daemon(task, clientId + "-kafka-timer"));
+        this.executor = Executors.newCachedThreadPool(task -> daemon(task, clientId + "-kafka-requests"));
         this.producer = new KafkaProducer<>(KafkaSettings.producer(builder.bootstrapServers, clientId,
                 builder.producerOverrides));
         List<OutboundRoute<?>> routes = new ArrayList<>();
         List<InboundConsumer<?>> consumers = new ArrayList<>();
+        List<InboundConsumer<?>> answering = new ArrayList<>();
+        RemoteRequester remote = null;
         try {
             for (Outbound<?> route : builder.outbound) {
                 routes.add(outboundRoute(builder.bus, route, codec));
@@ -89,14 +98,40 @@ public final class KafkaBridge implements AutoCloseable {
             for (Inbound<?> route : builder.inbound) {
                 consumers.add(inboundConsumer(builder, route, clientId, codec));
             }
+            for (ResponderRoute<?, ?> route : builder.responders) {
+                answering.add(responderConsumer(builder, route, clientId, codec));
+            }
+            if (!builder.requests.isEmpty()) {
+                if (builder.replyTopic == null) {
+                    throw new IllegalStateException("request routes need this instance's reply topic: set "
+                            + "KafkaBridge.Builder.replyTopic(...)");
+                }
+                remote = new RemoteRequester(builder.bus, producer, codec, builder.replyTopic, builder.requestTimeout,
+                        timer, executor, KafkaSettings.replyConsumer(builder.bootstrapServers,
+                        clientId + "-replies", builder.consumerOverrides));
+            }
         } catch (RuntimeException failure) {
             producer.close(Duration.ZERO);
             reporter.shutdownNow();
             timer.shutdownNow();
+            executor.shutdownNow();
             throw failure;
         }
         this.outbound = List.copyOf(routes);
         this.inbound = List.copyOf(consumers);
+        this.responders = List.copyOf(answering);
+        this.requester = remote;
+        this.requestRoutes = List.copyOf(builder.requests);
+    }
+
+    private <Q, R> InboundConsumer<Q> responderConsumer(Builder builder, ResponderRoute<Q, R> route, String clientId,
+                                                        CloudEventsCodec codec) {
+        Map<String, Object> settings = KafkaSettings.consumer(builder.bootstrapServers,
+                clientId + "-" + route.kafkaTopic() + "-" + route.group(), route.group(), builder.consumerOverrides);
+        return new InboundConsumer<>(builder.bus, route.topic(), route.kafkaTopic(), route.group(),
+                Inbound.DEFAULT_LANES, Inbound.DEFAULT_MAX_IN_FLIGHT, route.kafkaTopic() + ".dlt", settings, producer,
+                timer, codec, closeTimeout, new ResponderStep<>(builder.bus, route.replyType(), codec, producer,
+                builder.requestTimeout));
     }
 
     private <T> OutboundRoute<T> outboundRoute(MessageBus bus, Outbound<T> route, CloudEventsCodec codec) {
@@ -109,7 +144,7 @@ public final class KafkaBridge implements AutoCloseable {
                 clientId + "-" + route.kafkaTopic() + "-" + route.group(), route.group(), builder.consumerOverrides);
         return new InboundConsumer<>(builder.bus, route.topic(), route.kafkaTopic(), route.group(), route.lanes(),
                 route.maxInFlightPerPartition(), route.deadLetterTopic(), settings, producer, timer, codec,
-                closeTimeout);
+                closeTimeout, null);
     }
 
     /**
@@ -158,6 +193,12 @@ public final class KafkaBridge implements AutoCloseable {
         for (InboundConsumer<?> consumer : inbound) {
             consumer.start();
         }
+        for (InboundConsumer<?> consumer : responders) {
+            consumer.start();
+        }
+        if (requester != null) {
+            requester.start(requestRoutes);
+        }
         return this;
     }
 
@@ -179,7 +220,13 @@ public final class KafkaBridge implements AutoCloseable {
         for (OutboundRoute<?> route : outbound) {
             route.stop();
         }
+        if (requester != null) {
+            requester.close();
+        }
         for (InboundConsumer<?> consumer : inbound) {
+            consumer.close();
+        }
+        for (InboundConsumer<?> consumer : responders) {
             consumer.close();
         }
         try {
@@ -187,6 +234,7 @@ public final class KafkaBridge implements AutoCloseable {
         } finally {
             producer.close(closeTimeout);
             timer.shutdownNow();
+            executor.shutdown();
             reporter.shutdown();
             try {
                 if (!reporter.awaitTermination(closeTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -223,6 +271,10 @@ public final class KafkaBridge implements AutoCloseable {
         private final Map<String, Object> consumerOverrides = new LinkedHashMap<>();
         private final List<Outbound<?>> outbound = new ArrayList<>();
         private final List<Inbound<?>> inbound = new ArrayList<>();
+        private final List<RequestRoute<?, ?>> requests = new ArrayList<>();
+        private final List<ResponderRoute<?, ?>> responders = new ArrayList<>();
+        private String replyTopic;
+        private Duration requestTimeout = Duration.ofSeconds(30);
         private Serializer serializer;
         private TypeRegistry types = TypeRegistry.empty();
         private String source;
@@ -349,6 +401,77 @@ public final class KafkaBridge implements AutoCloseable {
                 }
             }
             inbound.add(route);
+            return this;
+        }
+
+        /**
+         * Adds a request route: requests made on the local bus to its topic are answered by a service across Kafka.
+         * Needs {@link #replyTopic(String)}.
+         *
+         * @param route the route; not null
+         * @return this builder
+         * @throws IllegalArgumentException if a route of the same local topic was added
+         */
+        public Builder requests(RequestRoute<?, ?> route) {
+            Objects.requireNonNull(route, "route");
+            for (RequestRoute<?, ?> other : requests) {
+                if (other.topic().equals(route.topic())) {
+                    throw new IllegalArgumentException("a request route of '" + route.topic().name()
+                            + "' was already added");
+                }
+            }
+            requests.add(route);
+            return this;
+        }
+
+        /**
+         * Adds a responder route: requests read from Kafka are answered by this bus's local responders.
+         *
+         * @param route the route; not null
+         * @return this builder
+         * @throws IllegalArgumentException if a route of the same Kafka topic and group was added
+         */
+        public Builder responder(ResponderRoute<?, ?> route) {
+            Objects.requireNonNull(route, "route");
+            for (ResponderRoute<?, ?> other : responders) {
+                if (other.kafkaTopic().equals(route.kafkaTopic()) && other.group().equals(route.group())) {
+                    throw new IllegalArgumentException("a responder route of '" + route.kafkaTopic() + "' in group '"
+                            + route.group() + "' was already added");
+                }
+            }
+            responders.add(route);
+            return this;
+        }
+
+        /**
+         * Names this instance's reply topic, where the replies to its requests come back. Each running instance
+         * needs its own (for example named after its host or pod), created before the bridge starts; one partition
+         * is enough.
+         *
+         * @param replyTopic a legal Kafka topic name
+         * @return this builder
+         * @throws IllegalArgumentException if the name is not legal
+         */
+        public Builder replyTopic(String replyTopic) {
+            this.replyTopic = KafkaNames.checkTopic(replyTopic, "replyTopic");
+            return this;
+        }
+
+        /**
+         * Sets the longest time the bridge waits for a remote reply; it travels with the request as its deadline, so
+         * the responder's side skips a request that comes later. The requester's own timeout still applies and is
+         * normally shorter. Default: 30 seconds.
+         *
+         * @param requestTimeout positive
+         * @return this builder
+         * @throws IllegalArgumentException if it is zero or negative
+         */
+        public Builder requestTimeout(Duration requestTimeout) {
+            Objects.requireNonNull(requestTimeout, "requestTimeout");
+            if (requestTimeout.isZero() || requestTimeout.isNegative()) {
+                throw new IllegalArgumentException("requestTimeout must be positive, but was " + requestTimeout);
+            }
+            this.requestTimeout = requestTimeout;
             return this;
         }
 

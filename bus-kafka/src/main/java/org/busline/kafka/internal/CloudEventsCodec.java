@@ -118,6 +118,22 @@ public final class CloudEventsCodec {
     }
 
     /**
+     * Restores an envelope of a given topic from a record's value.
+     *
+     * @param value the value
+     * @param topic the topic
+     * @param <T>   its type
+     * @return the envelope
+     * @throws SerializationException if it cannot be decoded
+     */
+    public <T> Envelope<T> decodeAs(byte[] value, Topic<T> topic) {
+        if (value == null) {
+            throw SerializationException.decoding(topic.name(), null, 0, "the record has no value", null);
+        }
+        return serializer.decode(value, topic);
+    }
+
+    /**
      * Restores the envelope of a record, its topic named by the bytes.
      *
      * @param value the record's value

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
@@ -30,7 +31,6 @@ import org.busline.DeliveryException;
 import org.busline.Envelope;
 import org.busline.MailboxFullException;
 import org.busline.MessageBus;
-import org.busline.PublishResult;
 import org.busline.Topic;
 import org.busline.kafka.InboundStats;
 import org.slf4j.Logger;
@@ -53,7 +53,7 @@ import org.slf4j.LoggerFactory;
  *   A lane publishes the restored envelope (its id, correlation and causation ids kept); synchronous subscribers run
  *   on it, asynchronous ones get it in their mailbox, and a mailbox that refuses it (full) is tried again with
  *   back-off: the partition fills up and pauses meanwhile, nothing is dropped.</li>
- *   <li><b>Completion</b>: whichever thread settles {@link PublishResult#completion()} marks the record done, or, if
+ *   <li><b>Completion</b>: whichever thread settles {@link org.busline.PublishResult#completion()} marks the record done, or, if
  *   a delivery ended as a dead letter, hands it to the {@link DeadLetterWriter}, which marks it done once the broker
  *   acknowledged the dead letter.</li>
  * </ul>
@@ -62,6 +62,26 @@ import org.slf4j.LoggerFactory;
  * @param <T> the local topic's type
  */
 public final class InboundConsumer<T> {
+    /**
+     * What a lane does with a decoded record: publish it on the bus, or (for a responder route) ask the local
+     * responder and send the reply. Runs on the lane thread.
+     *
+     * @param <T> the topic's type
+     */
+    @FunctionalInterface
+    public interface LocalStep<T> {
+        /**
+         * Starts the local handling of one record.
+         *
+         * @param envelope the restored envelope
+         * @param record   the record it came from
+         * @return a stage that completes when the record is finished: normally to commit it, exceptionally to
+         *         dead-letter it
+         * @throws MailboxFullException if the bus refused it for now; the lane tries again with back-off
+         */
+        CompletionStage<?> start(Envelope<T> envelope, ConsumerRecord<byte[], byte[]> record);
+    }
+
     private static final Logger log = LoggerFactory.getLogger(InboundConsumer.class);
     private static final Duration POLL = Duration.ofMillis(100);
     private static final long COMMIT_INTERVAL = TimeUnit.MILLISECONDS.toNanos(100);
@@ -73,6 +93,7 @@ public final class InboundConsumer<T> {
     private final int maxInFlight;
     private final Duration closeTimeout;
     private final CloudEventsCodec codec;
+    private final LocalStep<T> step;
     private final Consumer<byte[], byte[]> consumer;
     private final DeadLetterWriter deadLetters;
     private final ExecutorService[] lanes;
@@ -110,12 +131,14 @@ public final class InboundConsumer<T> {
      * @param timer            the timer of dead-letter retries
      * @param codec            the codec
      * @param closeTimeout     how long close waits for deliveries in flight
+     * @param step             what a lane does with a decoded record; null to publish it on the bus
      */
     public InboundConsumer(MessageBus bus, Topic<T> topic, String kafkaTopic, String group, int lanes,
                            int maxInFlight, String deadLetterTopic, Map<String, Object> consumerSettings,
                            Producer<byte[], byte[]> producer, ScheduledExecutorService timer, CloudEventsCodec codec,
-                           Duration closeTimeout) {
+                           Duration closeTimeout, LocalStep<T> step) {
         this.bus = bus;
+        this.step = step != null ? step : (envelope, record) -> bus.publish(envelope).completion();
         this.topic = topic;
         this.kafkaTopic = kafkaTopic;
         this.group = group;
@@ -350,10 +373,10 @@ public final class InboundConsumer<T> {
             if (stopping || partition.isRevoked()) {
                 return;
             }
-            PublishResult result;
+            CompletionStage<?> result;
             Echo.mark(envelope.id(), kafkaTopic);
             try {
-                result = bus.publish(envelope);
+                result = step.start(envelope, record);
             } catch (MailboxFullException full) {
                 if (!sleep(backoff)) {
                     return;
@@ -378,7 +401,7 @@ public final class InboundConsumer<T> {
                 Echo.clear();
             }
             pending.incrementAndGet();
-            result.completion().whenComplete((ignored, failure) -> {
+            result.whenComplete((ignored, failure) -> {
                 if (failure == null) {
                     partition.done(slot);
                     handled.incrementAndGet();

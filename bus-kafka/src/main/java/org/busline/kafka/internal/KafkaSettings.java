@@ -151,6 +151,26 @@ public final class KafkaSettings {
         return settings;
     }
 
+    /**
+     * Returns the settings of a reply listener: no group, no commits, bytes.
+     *
+     * @param bootstrapServers the brokers
+     * @param clientId         the client id
+     * @param overrides        checked consumer overrides
+     * @return a new map
+     */
+    public static Map<String, Object> replyConsumer(String bootstrapServers, String clientId,
+                                                    Map<String, Object> overrides) {
+        Map<String, Object> settings = new HashMap<>(overrides);
+        settings.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        settings.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        settings.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        settings.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        settings.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        return settings;
+    }
+
     private static int integer(String client, String key, Object value) {
         try {
             return Integer.parseInt(value.toString().trim());

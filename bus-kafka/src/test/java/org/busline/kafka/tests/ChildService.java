@@ -33,6 +33,10 @@ public final class ChildService {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args[0].equals("respond")) {
+            respond(args);
+            return;
+        }
         String bootstrap = args[0];
         String ordersTopic = args[1];
         String group = args[2];
@@ -67,6 +71,32 @@ public final class ChildService {
                     .key(payment -> payment.orderId().substring(0, payment.orderId().indexOf('-'))));
         }
         KafkaBridge bridge = builder.closeTimeout(Duration.ofSeconds(5)).start();
+        awaitStop(bridge, bus);
+        pool.shutdown();
+    }
+
+    /**
+     * Arguments {@code respond bootstrapServers requestTopic group}: answers quotes at 100 cents a piece; sku
+     * "boom" fails, sku "slow" takes 3 s.
+     */
+    private static void respond(String[] args) throws Exception {
+        MessageBus bus = MessageBus.builder().name("pricing").build();
+        bus.respond(Shop.QUOTES, quote -> {
+            if (quote.sku().equals("boom")) {
+                throw new IllegalStateException("no price for sku " + quote.sku());
+            }
+            if (quote.sku().equals("slow")) {
+                Thread.sleep(3000);
+            }
+            return new Shop.Price(quote.sku(), 100L * quote.quantity());
+        });
+        KafkaBridge bridge = KafkaBridge.builder(bus, args[1]).serializer(Shop.serializer()).types(Shop.TYPES)
+                .responder(org.busline.kafka.ResponderRoute.of(Shop.QUOTES, Shop.Price.class, args[3]).from(args[2]))
+                .closeTimeout(Duration.ofSeconds(5)).start();
+        awaitStop(bridge, bus);
+    }
+
+    private static void awaitStop(KafkaBridge bridge, MessageBus bus) {
         System.out.println("READY");
         System.out.flush();
         try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
@@ -79,7 +109,6 @@ public final class ChildService {
         }
         bridge.close();
         bus.close();
-        pool.shutdown();
         System.out.println("STOPPED");
     }
 }

@@ -15,6 +15,7 @@ final class Shop {
             .register(ORDERS, "shop.order-placed", 2)
             .register(PAYMENTS, "shop.payment-taken", 1)
             .register(QUOTES, "shop.quote-request", 1)
+            .register(Topic.of(Price.class), "shop.price", 1)
             .build();
 
     private Shop() {
