@@ -305,7 +305,7 @@ public interface Outbox extends AutoCloseable {
          * @return this builder
          * @throws IllegalArgumentException if the name is malformed or already used
          */
-        public <T> Builder durable(String name, Topic<T> topic, TransactionalHandler<T> handler) {
+        public <T> Builder durableInTransaction(String name, Topic<T> topic, TransactionalHandler<T> handler) {
             Objects.requireNonNull(topic, "topic");
             Objects.requireNonNull(handler, "handler");
             return add(name, List.of(topic.name()), Relayed.transactional(name, topic, handler));

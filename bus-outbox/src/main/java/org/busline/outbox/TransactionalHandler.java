@@ -6,7 +6,7 @@ import org.busline.Envelope;
 /**
  * The handler of a durable subscription that writes to the outbox's database in the same transaction as the record of
  * the message's id in the {@link Inbox}, so that a redelivered message is handled exactly once:
- * {@link Outbox.Builder#durable(String, org.busline.Topic, TransactionalHandler)}.
+ * {@link Outbox.Builder#durableInTransaction(String, org.busline.Topic, TransactionalHandler)}.
  *
  * @param <T> the message type
  */
