@@ -149,7 +149,7 @@ final class DefaultOutbox implements Outbox {
         long dead = 0;
         Instant oldest = null;
         String sql = "SELECT status, COUNT(*) AS n, MIN(created_at) AS oldest FROM " + database.tables().outbox()
-                + " WHERE status <> 'DONE' GROUP BY status";
+                + " WHERE completed_at IS NULL GROUP BY status";
         try (Connection connection = database.connect();
              PreparedStatement select = connection.prepareStatement(sql);
              ResultSet rows = select.executeQuery()) {

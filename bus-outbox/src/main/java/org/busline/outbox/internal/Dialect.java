@@ -65,7 +65,7 @@ public enum Dialect {
      */
     public List<String> createVersion1(Tables t) {
         String outbox = t.outbox();
-        String notDone = this == POSTGRESQL ? " WHERE status <> 'DONE'" : "";
+        String notDone = this == POSTGRESQL ? " WHERE completed_at IS NULL" : "";
         return List.of(
                 "CREATE TABLE IF NOT EXISTS " + outbox + " ("
                         + "seq " + identityType + " PRIMARY KEY, "
@@ -91,7 +91,9 @@ public enum Dialect {
                         + "CONSTRAINT " + outbox + "_event_sink UNIQUE (id, sink))",
                 "CREATE INDEX IF NOT EXISTS " + outbox + "_due ON " + outbox
                         + (this == POSTGRESQL ? " (sink, seq)" + notDone : " (sink, status, seq)"),
-                "CREATE INDEX IF NOT EXISTS " + outbox + "_key ON " + outbox + " (sink, aggregateid, seq)" + notDone,
+                "CREATE INDEX IF NOT EXISTS " + outbox + "_key ON " + outbox
+                        + (this == POSTGRESQL ? " (sink, aggregateid, seq)" + notDone
+                        : " (sink, aggregateid, completed_at, seq)"),
                 "CREATE INDEX IF NOT EXISTS " + outbox + "_done ON " + outbox
                         + (this == POSTGRESQL ? " (completed_at) WHERE status = 'DONE'" : " (status, completed_at)"),
                 "CREATE TABLE IF NOT EXISTS " + t.inbox() + " ("

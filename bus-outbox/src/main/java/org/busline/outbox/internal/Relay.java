@@ -91,13 +91,16 @@ final class Relay {
     private static String claimSql(Database database, OutboxConfig config) {
         String table = database.tables().outbox();
         String sinkList = config.sinks().stream().map(sink -> "?").collect(Collectors.joining(", "));
-        String blocking = config.skipDeadRows() ? "'PENDING', 'IN_FLIGHT'" : "'PENDING', 'IN_FLIGHT', 'DEAD'";
+        String blocking = config.skipDeadRows() ? " AND p.status <> 'DEAD'" : "";
+        // completed_at IS NULL is "not DONE": pending, in flight or dead. Both dialects index it (PostgreSQL with
+        // partial indexes), so neither scan reads the completed rows that wait for the retention clean-up.
         return "SELECT o.seq, o.id, o.sink, o.aggregatetype, o.aggregateid, o.type, o.payload, o.content_type, "
                 + "o.headers, o.attempts, o.lease_token, o.created_at FROM " + table + " o "
-                + "WHERE o.sink IN (" + sinkList + ") AND o.status IN ('PENDING', 'IN_FLIGHT') "
+                + "WHERE o.sink IN (" + sinkList + ") AND o.completed_at IS NULL "
+                + "AND o.status IN ('PENDING', 'IN_FLIGHT') "
                 + "AND ((o.status = 'PENDING' AND o.available_at <= ?) OR (o.status = 'IN_FLIGHT' AND o.lease_until <= ?)) "
                 + "AND (o.aggregateid IS NULL OR NOT EXISTS (SELECT 1 FROM " + table + " p WHERE p.sink = o.sink "
-                + "AND p.aggregateid = o.aggregateid AND p.seq < o.seq AND p.status IN (" + blocking + "))) "
+                + "AND p.aggregateid = o.aggregateid AND p.completed_at IS NULL AND p.seq < o.seq" + blocking + ")) "
                 + "ORDER BY o.seq LIMIT ?" + database.dialect().lockSkipLocked();
     }
 
