@@ -18,9 +18,11 @@ import org.busline.outbox.internal.OutboxConfig.SinkSpec;
  * @param attempt     the attempt this claim makes, 1 or more
  * @param token       the fencing token of this claim
  * @param createdAt   when the event was stored
+ * @param leaseUntil  when this claim's lease runs out
  */
 record Claimed(long seq, String id, SinkSpec sink, String topic, String key, String type, byte[] payload,
-               String contentType, String headers, int attempt, long token, Instant createdAt) {
+               String contentType, String headers, int attempt, long token, Instant createdAt,
+               Instant leaseUntil) {
     @Override
     public String toString() {
         return "row " + seq + " (event " + id + " of topic '" + topic + "'" + (key == null ? "" : ", key '" + key + "'")

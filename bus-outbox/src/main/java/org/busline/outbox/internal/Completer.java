@@ -33,7 +33,7 @@ final class Completer {
     private static final Logger LOG = LoggerFactory.getLogger(Completer.class);
     private static final int MAX_BATCH = 1_000;
 
-    enum Kind { COMPLETED, FAILED, RELEASED }
+    enum Kind { COMPLETED, FAILED, RELEASED, ABANDONED }
 
     record Outcome(Claimed row, Kind kind, Throwable failure) {
     }
@@ -89,6 +89,11 @@ final class Completer {
 
     void released(Claimed row) {
         queue.add(new Outcome(row, Kind.RELEASED, null));
+    }
+
+    /** Frees the row's slot and writes nothing: its lease ran out before its delivery started. */
+    void abandoned(Claimed row) {
+        queue.add(new Outcome(row, Kind.ABANDONED, null));
     }
 
     /** Writes what is queued, then stops; outcomes enqueued later are never written (their leases run out). */
@@ -157,8 +162,19 @@ final class Completer {
         List<Outcome> failed = new ArrayList<>();
         List<Outcome> released = new ArrayList<>();
         for (Outcome outcome : batch) {
-            (outcome.kind() == Kind.COMPLETED ? completed : outcome.kind() == Kind.FAILED ? failed : released)
-                    .add(outcome);
+            switch (outcome.kind()) {
+                case COMPLETED:
+                    completed.add(outcome);
+                    break;
+                case FAILED:
+                    failed.add(outcome);
+                    break;
+                case RELEASED:
+                    released.add(outcome);
+                    break;
+                default:
+                    break;
+            }
         }
         List<Runnable> afterCommit = new ArrayList<>();
         try {

@@ -216,7 +216,8 @@ final class Relay {
                                 result.getString("aggregateid"), result.getString("type"),
                                 result.getBytes("payload"), result.getString("content_type"),
                                 result.getString("headers"), result.getInt("attempts") + 1,
-                                result.getLong("lease_token") + 1, database.dialect().getTime(result, "created_at")));
+                                result.getLong("lease_token") + 1, database.dialect().getTime(result, "created_at"),
+                                until));
                     }
                 }
             }
@@ -338,6 +339,13 @@ final class Relay {
 
         @Override
         public void run() {
+            if (!config.clock().instant().isBefore(row.leaseUntil())) {
+                // The lease ran out while the row waited for a worker: another relay may deliver it already, so
+                // delivering it here would only make a duplicate. Leave the row as it is, due to be claimed again.
+                LOG.debug("outbox {}: lease ran out before its delivery started; left to be claimed again", row);
+                completer.abandoned(row);
+                return;
+            }
             CompletionStage<?> stage;
             try {
                 OutboxRecord record = new OutboxRecord(row.id(), row.sink().name(), row.topic(), row.key(),
