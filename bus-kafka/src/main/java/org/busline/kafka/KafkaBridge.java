@@ -69,6 +69,7 @@ public final class KafkaBridge implements AutoCloseable {
     private final List<RequestRoute<?, ?>> requestRoutes;
     private final ExecutorService executor;
     private final Producer<byte[], byte[]> producer;
+    private final CloudEventsCodec codec;
     private final ExecutorService reporter;
     private final ScheduledExecutorService timer;
     private final Duration closeTimeout;
@@ -82,6 +83,7 @@ public final class KafkaBridge implements AutoCloseable {
         String clientId = "busline-" + builder.bus.name();
         CloudEventsCodec codec = new CloudEventsCodec(serializer, types,
                 builder.source != null ? builder.source : "/busline/" + builder.bus.name());
+        this.codec = codec;
         this.reporter = Executors.newSingleThreadExecutor(task -> daemon(task, clientId + "-kafka-reports"));
         this.timer = Executors.newSingleThreadScheduledExecutor(task -> daemon(task, clientId + "-kafka-timer"));
         this.executor = Executors.newCachedThreadPool(task -> daemon(task, clientId + "-kafka-requests"));
@@ -184,6 +186,21 @@ public final class KafkaBridge implements AutoCloseable {
             failed += route.failedSends();
         }
         return failed;
+    }
+
+    /** The codec, for {@link KafkaOutboxSink}. */
+    CloudEventsCodec codec() {
+        return codec;
+    }
+
+    /** The shared producer, for {@link KafkaOutboxSink}. */
+    Producer<byte[], byte[]> producer() {
+        synchronized (lock) {
+            if (closed) {
+                throw new IllegalStateException("the Kafka bridge is closed; close the outbox before the bridge");
+            }
+        }
+        return producer;
     }
 
     private KafkaBridge begin() {

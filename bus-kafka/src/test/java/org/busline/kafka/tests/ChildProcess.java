@@ -22,6 +22,11 @@ final class ChildProcess implements AutoCloseable {
     }
 
     static ChildProcess start(Class<?> main, Path output, String... args) throws IOException {
+        return startWhen(main, output, "READY", args);
+    }
+
+    /** Starts the child and waits until its output shows {@code ready}. */
+    static ChildProcess startWhen(Class<?> main, Path output, String ready, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx256m");
@@ -33,7 +38,7 @@ final class ChildProcess implements AutoCloseable {
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile())).start();
         ChildProcess child = new ChildProcess(process, output);
-        child.awaitOutput("READY", Duration.ofSeconds(30));
+        child.awaitOutput(ready, Duration.ofSeconds(30));
         return child;
     }
 

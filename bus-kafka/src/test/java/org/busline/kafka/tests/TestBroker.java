@@ -175,7 +175,19 @@ final class TestBroker {
         return admin.listTopics().names().get(10, TimeUnit.SECONDS);
     }
 
-    private static synchronized void stop() {
+    /** Runs in a shutdown hook: gives the broker 10 s to stop, so the test JVM always exits in time. */
+    private static void stop() {
+        Thread stopping = new Thread(TestBroker::close, "test-broker-close");
+        stopping.setDaemon(true);
+        stopping.start();
+        try {
+            stopping.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static synchronized void close() {
         try {
             if (admin != null) {
                 admin.close(Duration.ofSeconds(2));
