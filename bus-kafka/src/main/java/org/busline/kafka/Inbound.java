@@ -56,15 +56,14 @@ public final class Inbound<T> {
      * @param group the consumer group: the service, all of whose instances share the topic's partitions; not blank
      * @param <T>   the topic's type
      * @return the inbound route; its dead-letter topic is the Kafka topic's name followed by {@code .dlt}
-     * @throws IllegalArgumentException if the group is blank, or the topic's name is not a legal Kafka topic name
-     *                                  (then name it with {@link #from(String)})
+     * @throws IllegalArgumentException if the group is blank. If the topic's name is not a legal Kafka topic name,
+     *                                  name the Kafka topic with {@link #from(String)} before adding the route
      */
     public static <T> Inbound<T> of(Topic<T> topic, String group) {
         Objects.requireNonNull(topic, "topic");
-        String kafkaTopic = KafkaNames.checkTopic(topic.name(), "the Kafka topic of local topic '"
-                + topic.name() + "'");
+        String kafkaTopic = KafkaNames.defaultTopic(topic.name());
         return new Inbound<>(topic, kafkaTopic, KafkaNames.checkGroup(group), DEFAULT_LANES, DEFAULT_MAX_IN_FLIGHT,
-                kafkaTopic + ".dlt");
+                kafkaTopic == null ? null : kafkaTopic + ".dlt");
     }
 
     /**
@@ -76,7 +75,8 @@ public final class Inbound<T> {
      */
     public Inbound<T> from(String kafkaTopic) {
         String checked = KafkaNames.checkTopic(kafkaTopic, "kafkaTopic");
-        String dlt = deadLetterTopic.equals(this.kafkaTopic + ".dlt") ? checked + ".dlt" : deadLetterTopic;
+        String dlt = deadLetterTopic == null || deadLetterTopic.equals(this.kafkaTopic + ".dlt") ? checked + ".dlt"
+                : deadLetterTopic;
         return new Inbound<>(topic, checked, group, lanes, maxInFlight, dlt);
     }
 
@@ -140,7 +140,7 @@ public final class Inbound<T> {
     /**
      * Returns the Kafka topic read.
      *
-     * @return the name, never null
+     * @return the name, or null if none was named and the local topic's is not a legal one
      */
     public String kafkaTopic() {
         return kafkaTopic;
@@ -176,7 +176,7 @@ public final class Inbound<T> {
     /**
      * Returns the dead-letter topic.
      *
-     * @return the name, never null
+     * @return the name, or null while the Kafka topic is unknown
      */
     public String deadLetterTopic() {
         return deadLetterTopic;

@@ -388,10 +388,13 @@ public final class KafkaBridge implements AutoCloseable {
          *
          * @param route the route; not null
          * @return this builder
-         * @throws IllegalArgumentException if a route from the same local topic to the same Kafka topic was added
+         * @throws IllegalArgumentException if the route has no Kafka topic (its local topic's name is not a legal
+         *                                  one and none was named), or a route from the same local topic to the same
+         *                                  Kafka topic was added
          */
         public Builder outbound(Outbound<?> route) {
             Objects.requireNonNull(route, "route");
+            KafkaNames.require(route.kafkaTopic(), route.topic().name(), "outbound route", "Outbound.to(...)");
             for (Outbound<?> other : outbound) {
                 if (other.topic().equals(route.topic()) && other.kafkaTopic().equals(route.kafkaTopic())) {
                     throw new IllegalArgumentException("an outbound route from '" + route.topic().name() + "' to '"
@@ -407,10 +410,12 @@ public final class KafkaBridge implements AutoCloseable {
          *
          * @param route the route; not null
          * @return this builder
-         * @throws IllegalArgumentException if a route of the same Kafka topic and group was added
+         * @throws IllegalArgumentException if the route has no Kafka topic, or a route of the same Kafka topic and
+         *                                  group was added
          */
         public Builder inbound(Inbound<?> route) {
             Objects.requireNonNull(route, "route");
+            KafkaNames.require(route.kafkaTopic(), route.topic().name(), "inbound route", "Inbound.from(...)");
             for (Inbound<?> other : inbound) {
                 if (other.kafkaTopic().equals(route.kafkaTopic()) && other.group().equals(route.group())) {
                     throw new IllegalArgumentException("an inbound route of '" + route.kafkaTopic() + "' in group '"
@@ -431,6 +436,7 @@ public final class KafkaBridge implements AutoCloseable {
          */
         public Builder requests(RequestRoute<?, ?> route) {
             Objects.requireNonNull(route, "route");
+            KafkaNames.require(route.kafkaTopic(), route.topic().name(), "request route", "RequestRoute.to(...)");
             for (RequestRoute<?, ?> other : requests) {
                 if (other.topic().equals(route.topic())) {
                     throw new IllegalArgumentException("a request route of '" + route.topic().name()
@@ -450,6 +456,8 @@ public final class KafkaBridge implements AutoCloseable {
          */
         public Builder responder(ResponderRoute<?, ?> route) {
             Objects.requireNonNull(route, "route");
+            KafkaNames.require(route.kafkaTopic(), route.topic().name(), "responder route",
+                    "ResponderRoute.from(...)");
             for (ResponderRoute<?, ?> other : responders) {
                 if (other.kafkaTopic().equals(route.kafkaTopic()) && other.group().equals(route.group())) {
                     throw new IllegalArgumentException("a responder route of '" + route.kafkaTopic() + "' in group '"

@@ -19,6 +19,20 @@ final class KafkaNames {
         return name;
     }
 
+    /** The local topic's name if it is a legal Kafka topic name, else null: the route must then name one. */
+    static String defaultTopic(String localName) {
+        return TOPIC.matcher(localName).matches() && !localName.equals(".") && !localName.equals("..") ? localName
+                : null;
+    }
+
+    static String require(String kafkaTopic, String localName, String route, String method) {
+        if (kafkaTopic == null) {
+            throw new IllegalArgumentException("the " + route + " of local topic '" + localName + "' needs a Kafka "
+                    + "topic: its name is not a legal Kafka topic name; name one with " + method);
+        }
+        return kafkaTopic;
+    }
+
     static String checkGroup(String group) {
         Objects.requireNonNull(group, "group");
         if (group.isBlank()) {

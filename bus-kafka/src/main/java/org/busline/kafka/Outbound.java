@@ -38,15 +38,13 @@ public final class Outbound<T> {
      *
      * @param topic the local topic; not null
      * @param <T>   its type
-     * @return the outbound route, with no key function
-     * @throws NullPointerException     if {@code topic} is null
-     * @throws IllegalArgumentException if the topic's name is not a legal Kafka topic name; choose one with
-     *                                  {@link #to(String)}
+     * @return the outbound route, with no key function; if the topic's name is not a legal Kafka topic name (a
+     *         nested class's type topic has a {@code $}), name one with {@link #to(String)} before adding the route
+     * @throws NullPointerException if {@code topic} is null
      */
     public static <T> Outbound<T> of(Topic<T> topic) {
         Objects.requireNonNull(topic, "topic");
-        return new Outbound<>(topic, KafkaNames.checkTopic(topic.name(), "the Kafka topic of local topic '"
-                + topic.name() + "'"), null);
+        return new Outbound<>(topic, KafkaNames.defaultTopic(topic.name()), null);
     }
 
     /**
@@ -99,7 +97,7 @@ public final class Outbound<T> {
     /**
      * Returns the Kafka topic.
      *
-     * @return the name, never null
+     * @return the name, or null if the local topic's name is not a legal one and none was given
      */
     public String kafkaTopic() {
         return kafkaTopic;

@@ -41,14 +41,13 @@ public final class RequestRoute<Q, R> {
      * @param <Q>       the type of requests
      * @param <R>       the type of replies
      * @return the route
-     * @throws IllegalArgumentException if the topic's name is not a legal Kafka topic name (name one with
-     *                                  {@link #to(String)})
+     * @throws NullPointerException if an argument is null. If the topic's name is not a legal Kafka topic name,
+     *                              name the Kafka topic with {@link #to(String)} before adding the route
      */
     public static <Q, R> RequestRoute<Q, R> of(Topic<Q> topic, Class<R> replyType) {
         Objects.requireNonNull(topic, "topic");
         Objects.requireNonNull(replyType, "replyType");
-        return new RequestRoute<>(topic, replyType, KafkaNames.checkTopic(topic.name(),
-                "the Kafka topic of local topic '" + topic.name() + "'"));
+        return new RequestRoute<>(topic, replyType, KafkaNames.defaultTopic(topic.name()));
     }
 
     /**
@@ -83,7 +82,7 @@ public final class RequestRoute<Q, R> {
     /**
      * Returns the Kafka topic of requests.
      *
-     * @return the name
+     * @return the name, or null if none was named and the local topic's is not a legal one
      */
     public String kafkaTopic() {
         return kafkaTopic;

@@ -41,13 +41,14 @@ public final class ResponderRoute<Q, R> {
      * @param <Q>       the type of requests
      * @param <R>       the type of replies
      * @return the route
-     * @throws IllegalArgumentException if the group is blank or the topic's name is not a legal Kafka topic name
+     * @throws IllegalArgumentException if the group is blank. If the topic's name is not a legal Kafka topic name,
+     *                                  name the Kafka topic with {@link #from(String)} before adding the route
      */
     public static <Q, R> ResponderRoute<Q, R> of(Topic<Q> topic, Class<R> replyType, String group) {
         Objects.requireNonNull(topic, "topic");
         Objects.requireNonNull(replyType, "replyType");
-        return new ResponderRoute<>(topic, replyType, KafkaNames.checkGroup(group), KafkaNames.checkTopic(
-                topic.name(), "the Kafka topic of local topic '" + topic.name() + "'"));
+        return new ResponderRoute<>(topic, replyType, KafkaNames.checkGroup(group),
+                KafkaNames.defaultTopic(topic.name()));
     }
 
     /**
@@ -91,7 +92,7 @@ public final class ResponderRoute<Q, R> {
     /**
      * Returns the Kafka topic of requests.
      *
-     * @return the name
+     * @return the name, or null if none was named and the local topic's is not a legal one
      */
     public String kafkaTopic() {
         return kafkaTopic;

@@ -84,6 +84,8 @@ public final class InboundConsumer<T> {
 
     private static final Logger log = LoggerFactory.getLogger(InboundConsumer.class);
     private static final Duration POLL = Duration.ofMillis(100);
+    /** While a partition is paused, the poll thread looks again soon, to resume it as soon as there is room. */
+    private static final Duration POLL_WHILE_PAUSED = Duration.ofMillis(5);
     private static final long COMMIT_INTERVAL = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final MessageBus bus;
@@ -193,7 +195,8 @@ public final class InboundConsumer<T> {
             consumer.subscribe(List.of(kafkaTopic), new Rebalance());
             while (running) {
                 try {
-                    ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
+                    ConsumerRecords<byte[], byte[]> records = consumer.poll(paused.isEmpty() ? POLL
+                            : POLL_WHILE_PAUSED);
                     for (ConsumerRecord<byte[], byte[]> record : records) {
                         dispatch(record);
                     }
@@ -234,6 +237,7 @@ public final class InboundConsumer<T> {
     private void flowControl() {
         for (PartitionProgress partitionProgress : progress.values()) {
             TopicPartition partition = partitionProgress.partition;
+            partitionProgress.advance();
             int held = partitionProgress.held();
             if (!paused.contains(partition) && held >= maxInFlight) {
                 consumer.pause(Set.of(partition));

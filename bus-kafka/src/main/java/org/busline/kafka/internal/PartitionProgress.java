@@ -59,11 +59,16 @@ final class PartitionProgress {
         return true;
     }
 
-    /** Advances over the done head and returns the offset to commit, or -1 if it did not move since requested. */
-    synchronized long toCommit() {
+    /** Advances over the done slots at the head, so that they no longer count as held. */
+    synchronized void advance() {
         while (!slots.isEmpty() && slots.peekFirst().done) {
             committable = slots.pollFirst().offset + 1;
         }
+    }
+
+    /** Advances and returns the offset to commit, or -1 if it did not move since it was last requested. */
+    synchronized long toCommit() {
+        advance();
         return committable > requested ? committable : -1;
     }
 

@@ -161,6 +161,10 @@ class BridgeTest {
         assertThatThrownBy(() -> Outbound.of(Shop.ORDERS).to("bad topic"))
                 .hasMessageContaining("legal Kafka topic name").hasMessageContaining("'bad topic'");
         assertThatThrownBy(() -> Inbound.of(Shop.ORDERS, " ")).hasMessageContaining("group must not be blank");
+        assertThatThrownBy(() -> builder.outbound(Outbound.of(OrderPlaced.class)))
+                .hasMessageContaining("needs a Kafka topic").hasMessageContaining("Outbound.to(...)")
+                .hasMessageContaining("Shop$OrderPlaced");
+        builder.outbound(Outbound.of(OrderPlaced.class).to("orders.by-type"));
         builder.producerProperty("acks", "all").producerProperty("linger.ms", 1);
     }
 
