@@ -58,13 +58,22 @@ import org.openjdk.jmh.annotations.TearDown;
  * pays for it; the module's smoke test does not run the {@code kafka} package (about 10 s of broker start-up).
  * Run it with {@code java -jar benchmarks/target/benchmarks.jar KafkaBridgeBenchmark -f 1 -wi 2 -i 3 -r 2 -w 2}.
  */
-@State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class KafkaBridgeBenchmark {
     static final int BATCH = 2000;
     static final int PARTITIONS = 3;
     static final Topic<Event> EVENTS = Topic.of("bench.events", Event.class);
+    static final String PAYLOAD = "p".repeat(160);
+    static final String[] KEYS = new String[64];
+    static final byte[][] KEY_BYTES = new byte[64][];
+
+    static {
+        for (int i = 0; i < KEYS.length; i++) {
+            KEYS[i] = "key-" + i;
+            KEY_BYTES[i] = KEYS[i].getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
 
     /**
      * What travels.
@@ -76,90 +85,123 @@ public class KafkaBridgeBenchmark {
     public record Event(String key, long seq, String payload) {
     }
 
-    private KafkaClusterTestKit cluster;
-    private KafkaProducer<byte[], byte[]> producer;
-    private Thread consumerThread;
-    private volatile boolean running = true;
-    private final AtomicLong plainReceived = new AtomicLong();
-    private long plainSent;
+    /** The broker, started for the trial of whichever method runs; each method's own state adds its clients. */
+    @State(Scope.Benchmark)
+    public static class Broker {
+        KafkaClusterTestKit cluster;
+        String servers;
 
-    private MessageBus busA;
-    private MessageBus busB;
-    private KafkaBridge bridgeA;
-    private KafkaBridge bridgeB;
-    private final AtomicLong buslineReceived = new AtomicLong();
-    private long buslineSent;
-
-    private final String payload = "p".repeat(160);
-    private final byte[][] keys = new byte[64][];
-    private final String[] keyNames = new String[64];
-    private final com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
-
-    @Setup(Level.Trial)
-    public void setUp() throws Exception {
-        cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1)
-                .setNumControllerNodes(1).build())
-                .setConfigProp("offsets.topic.replication.factor", "1")
-                .setConfigProp("transaction.state.log.replication.factor", "1")
-                .setConfigProp("transaction.state.log.min.isr", "1")
-                .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                .build();
-        cluster.format();
-        cluster.startup();
-        cluster.waitForReadyBrokers();
-        String servers = cluster.bootstrapServers();
-        createTopics(servers, "bench.plain", "bench.busline");
-        for (int i = 0; i < keys.length; i++) {
-            keyNames[i] = "key-" + i;
-            keys[i] = keyNames[i].getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        @Setup(Level.Trial)
+        public void start() throws Exception {
+            cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder().setCombined(true)
+                    .setNumBrokerNodes(1).setNumControllerNodes(1).build())
+                    .setConfigProp("offsets.topic.replication.factor", "1")
+                    .setConfigProp("transaction.state.log.replication.factor", "1")
+                    .setConfigProp("transaction.state.log.min.isr", "1")
+                    .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                    .build();
+            cluster.format();
+            cluster.startup();
+            cluster.waitForReadyBrokers();
+            servers = cluster.bootstrapServers();
+            createTopics(servers, "bench.plain", "bench.busline");
         }
 
-        Map<String, Object> producerSettings = new HashMap<>();
-        producerSettings.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
-        producerSettings.put(ProducerConfig.ACKS_CONFIG, "all");
-        producerSettings.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        producerSettings.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        producerSettings.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        producerSettings.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        producer = new KafkaProducer<>(producerSettings);
-        Map<String, Object> consumerSettings = new HashMap<>();
-        consumerSettings.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
-        consumerSettings.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-plain");
-        consumerSettings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        consumerSettings.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        consumerSettings.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        consumerSettings.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        consumerThread = new Thread(() -> {
-            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerSettings)) {
-                consumer.subscribe(List.of("bench.plain"));
-                while (running) {
-                    ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(50));
-                    if (!records.isEmpty()) {
-                        for (var record : records) {
-                            try {
-                                if (json.readValue(record.value(), Event.class).seq() >= 0) {
-                                    plainReceived.incrementAndGet();
+        @TearDown(Level.Trial)
+        public void stop() throws Exception {
+            cluster.close();
+        }
+    }
+
+    /** A plain producer and a plain consumer thread, with Jackson for the events. */
+    @State(Scope.Benchmark)
+    public static class Plain {
+        final com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        final AtomicLong received = new AtomicLong();
+        KafkaProducer<byte[], byte[]> producer;
+        Thread consumerThread;
+        volatile boolean running = true;
+        long sent;
+
+        @Setup(Level.Trial)
+        public void start(Broker broker) {
+            Map<String, Object> producerSettings = new HashMap<>();
+            producerSettings.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.servers);
+            producerSettings.put(ProducerConfig.ACKS_CONFIG, "all");
+            producerSettings.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+            producerSettings.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+            producerSettings.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+            producerSettings.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+            producer = new KafkaProducer<>(producerSettings);
+            Map<String, Object> consumerSettings = new HashMap<>();
+            consumerSettings.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.servers);
+            consumerSettings.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-plain");
+            consumerSettings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+            consumerSettings.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            consumerSettings.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+            consumerSettings.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                    ByteArrayDeserializer.class.getName());
+            consumerThread = new Thread(() -> {
+                try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerSettings)) {
+                    consumer.subscribe(List.of("bench.plain"));
+                    while (running) {
+                        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(50));
+                        if (!records.isEmpty()) {
+                            for (var record : records) {
+                                try {
+                                    if (json.readValue(record.value(), Event.class).seq() >= 0) {
+                                        received.incrementAndGet();
+                                    }
+                                } catch (java.io.IOException e) {
+                                    throw new IllegalStateException(e);
                                 }
-                            } catch (java.io.IOException e) {
-                                throw new IllegalStateException(e);
                             }
+                            consumer.commitAsync();
                         }
-                        consumer.commitAsync();
                     }
                 }
-            }
-        }, "bench-plain-consumer");
-        consumerThread.setDaemon(true);
-        consumerThread.start();
+            }, "bench-plain-consumer");
+            consumerThread.setDaemon(true);
+            consumerThread.start();
+        }
 
-        JacksonSerializer serializer = JacksonSerializer.create();
-        busA = MessageBus.builder().name("bench-a").build();
-        busB = MessageBus.builder().name("bench-b").build();
-        busB.subscribe(EVENTS, event -> buslineReceived.incrementAndGet(), Delivery.sync().name("count"));
-        bridgeA = KafkaBridge.builder(busA, servers).serializer(serializer).producerProperty("linger.ms", 5)
-                .outbound(Outbound.of(EVENTS).to("bench.busline").key(Event::key)).start();
-        bridgeB = KafkaBridge.builder(busB, servers).serializer(serializer)
-                .inbound(Inbound.of(EVENTS, "bench-busline").from("bench.busline")).start();
+        @TearDown(Level.Trial)
+        public void stop() throws Exception {
+            running = false;
+            consumerThread.join(10_000);
+            producer.close();
+        }
+    }
+
+    /** Bus A with an outbound route, bus B with an inbound route and a counting handler. */
+    @State(Scope.Benchmark)
+    public static class Busline {
+        final AtomicLong received = new AtomicLong();
+        MessageBus busA;
+        MessageBus busB;
+        KafkaBridge bridgeA;
+        KafkaBridge bridgeB;
+        long sent;
+
+        @Setup(Level.Trial)
+        public void start(Broker broker) {
+            JacksonSerializer serializer = JacksonSerializer.create();
+            busA = MessageBus.builder().name("bench-a").build();
+            busB = MessageBus.builder().name("bench-b").build();
+            busB.subscribe(EVENTS, event -> received.incrementAndGet(), Delivery.sync().name("count"));
+            bridgeA = KafkaBridge.builder(busA, broker.servers).serializer(serializer).producerProperty("linger.ms", 5)
+                    .outbound(Outbound.of(EVENTS).to("bench.busline").key(Event::key)).start();
+            bridgeB = KafkaBridge.builder(busB, broker.servers).serializer(serializer)
+                    .inbound(Inbound.of(EVENTS, "bench-busline").from("bench.busline")).start();
+        }
+
+        @TearDown(Level.Trial)
+        public void stop() {
+            bridgeA.close();
+            bridgeB.close();
+            busA.close();
+            busB.close();
+        }
     }
 
     private static void createTopics(String servers, String... names) throws Exception {
@@ -188,37 +230,25 @@ public class KafkaBridgeBenchmark {
         }
     }
 
-    @TearDown(Level.Trial)
-    public void tearDown() throws Exception {
-        running = false;
-        bridgeA.close();
-        bridgeB.close();
-        busA.close();
-        busB.close();
-        consumerThread.join(10_000);
-        producer.close();
-        cluster.close();
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long plain(Plain plain) throws Exception {
+        for (int i = 0; i < BATCH; i++) {
+            byte[] value = plain.json.writeValueAsBytes(new Event(KEYS[i & 63], i, PAYLOAD));
+            plain.producer.send(new ProducerRecord<>("bench.plain", KEY_BYTES[i & 63], value));
+        }
+        plain.sent += BATCH;
+        return await(plain.received, plain.sent);
     }
 
     @Benchmark
     @OperationsPerInvocation(BATCH)
-    public long plain() throws Exception {
+    public long busline(Busline busline) {
         for (int i = 0; i < BATCH; i++) {
-            byte[] value = json.writeValueAsBytes(new Event(keyNames[i & 63], i, payload));
-            producer.send(new ProducerRecord<>("bench.plain", keys[i & 63], value));
+            busline.busA.publish(EVENTS, new Event(KEYS[i & 63], i, PAYLOAD));
         }
-        plainSent += BATCH;
-        return await(plainReceived, plainSent);
-    }
-
-    @Benchmark
-    @OperationsPerInvocation(BATCH)
-    public long busline() {
-        for (int i = 0; i < BATCH; i++) {
-            busA.publish(EVENTS, new Event(keyNames[i & 63], i, payload));
-        }
-        buslineSent += BATCH;
-        return await(buslineReceived, buslineSent);
+        busline.sent += BATCH;
+        return await(busline.received, busline.sent);
     }
 
     private static long await(AtomicLong received, long target) {
