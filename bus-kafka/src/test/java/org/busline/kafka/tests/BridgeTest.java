@@ -318,6 +318,90 @@ class BridgeTest {
         assertThat(got).containsExactlyInAnyOrder("o-1", "o-2", "o-2");
     }
 
+    @Test
+    void carriesEveryEventOfManyPublisherThreadsExactlyOnceWhenNothingCrashes() throws Exception {
+        String topic = TestBroker.uniqueName("stress");
+        TestBroker.createTopics(6, topic);
+        MessageBus a = bus("service-a");
+        MessageBus b = bus("service-b");
+        closeLater(bridge(a).outbound(Outbound.of(Shop.ORDERS).to(topic).key(OrderPlaced::customer)).start());
+        Map<String, AtomicInteger> seen = new ConcurrentHashMap<>();
+        Map<String, List<Integer>> seqsByCustomer = new ConcurrentHashMap<>();
+        AtomicInteger total = new AtomicInteger();
+        b.subscribe(Shop.ORDERS, order -> {
+            seen.computeIfAbsent(order.orderId(), id -> new AtomicInteger()).incrementAndGet();
+            seqsByCustomer.computeIfAbsent(order.customer(), c -> Collections.synchronizedList(new ArrayList<>()))
+                    .add(order.seq());
+            total.incrementAndGet();
+        }, Delivery.async(POOL).concurrency(1).name("counter"));
+        KafkaBridge in = closeLater(bridge(b).inbound(Inbound.of(Shop.ORDERS, "service-b").from(topic).lanes(4))
+                .start());
+
+        int threads = 4;
+        int perThread = 2500;
+        List<Thread> publishers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            publishers.add(new Thread(() -> {
+                for (int i = 0; i < perThread; i++) {
+                    // each thread has its own customers, so each customer's sequence has one publisher and one order
+                    String customer = "t" + thread + "-c" + (i % 10);
+                    a.publish(Shop.ORDERS, new OrderPlaced("t" + thread + "-" + i, customer, i));
+                }
+            }));
+        }
+        publishers.forEach(Thread::start);
+        for (Thread publisher : publishers) {
+            publisher.join();
+        }
+
+        int expected = threads * perThread;
+        Await.until(Duration.ofSeconds(60), () -> total.get() >= expected, () -> total.get() + " of " + expected);
+        Thread.sleep(300);
+        assertThat(total.get()).isEqualTo(expected);
+        assertThat(seen).hasSize(expected);
+        assertThat(seen.values()).allMatch(count -> count.get() == 1);
+        for (List<Integer> seqs : seqsByCustomer.values()) {
+            assertThat(seqs).isSorted();
+        }
+        Await.until(Duration.ofSeconds(10), () -> TestBroker.committed("service-b", topic).values().stream()
+                .mapToLong(Long::longValue).sum() == expected, () -> "committed " + TestBroker.committed("service-b",
+                topic));
+        assertThat(in.inboundStats().get(0).handled()).isEqualTo(expected);
+    }
+
+    @Test
+    void closeWaitsForTheDeliveriesInFlightAndCommitsExactlyWhatWasHandled() {
+        String topic = TestBroker.uniqueName("close");
+        TestBroker.createTopics(1, topic);
+        MessageBus a = bus("service-a");
+        // one key: one lane, so what is handled is always a prefix of the partition
+        closeLater(bridge(a).outbound(Outbound.of(Shop.ORDERS).to(topic).key(OrderPlaced::customer)).start());
+        for (int seq = 0; seq < 500; seq++) {
+            a.publish(Shop.ORDERS, new OrderPlaced("o-" + seq, "ada", seq));
+        }
+        MessageBus b = bus("service-b");
+        AtomicInteger handled = new AtomicInteger();
+        b.subscribe(Shop.ORDERS, order -> {
+            Thread.sleep(5);
+            handled.incrementAndGet();
+        }, Delivery.async(POOL).capacity(64).name("slow"));
+        KafkaBridge in = bridge(b).inbound(Inbound.of(Shop.ORDERS, "service-b").from(topic)).start();
+        Await.until(Duration.ofSeconds(30), () -> handled.get() >= 50, () -> handled.get() + " handled");
+
+        int handledBeforeClose = handled.get();
+        in.close();
+        int handledAfterClose = handled.get();
+
+        assertThat(handledAfterClose).as("some were still waiting when it closed").isLessThan(500);
+        long committed = TestBroker.committed("service-b", topic).getOrDefault(0, 0L);
+        assertThat(committed).as("what was handled before close is committed: close waited for the deliveries in "
+                + "flight").isGreaterThanOrEqualTo(handledBeforeClose);
+        assertThat(committed).as("nothing committed ahead of handling").isLessThanOrEqualTo(handledAfterClose);
+        assertThat(handledAfterClose - handledBeforeClose).as("the deliveries in flight (up to the mailbox's 64 "
+                + "and the records being published) were finished, not abandoned").isPositive();
+    }
+
     private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
         var header = record.headers().lastHeader(name);
         return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
