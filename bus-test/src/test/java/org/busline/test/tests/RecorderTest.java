@@ -380,6 +380,9 @@ class RecorderTest {
         bus.subscribe(PONGS, pong -> { }, Delivery.sync().name("second"));
 
         Pong reply = bus.request(PINGS, new Ping(1, 1), Pong.class, Duration.ofSeconds(10)).join();
+        // The reply completes the request from inside the responder's delivery, before that delivery is recorded
+        // as ended: wait until the responder's mailbox is idle.
+        recorder.awaitIdle(Duration.ofSeconds(10));
         bus.send(PONGS, new Pong(2, 2));
         bus.send(PONGS, new Pong(2, 3));
 

@@ -1,0 +1,265 @@
+package org.busline.benchmarks.kafka;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.busline.Delivery;
+import org.busline.MessageBus;
+import org.busline.Topic;
+import org.busline.jackson.JacksonSerializer;
+import org.busline.kafka.Inbound;
+import org.busline.kafka.KafkaBridge;
+import org.busline.kafka.Outbound;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * End-to-end throughput through a real broker in the JVM (KRaft, one combined node): events per second from a
+ * publisher to a handler, in batches of {@value #BATCH}.
+ *
+ * <ul>
+ *   <li>{@code plain}: what an application does with the plain clients: a {@code KafkaProducer} sends
+ *       {@value #BATCH} events, each written as JSON by a plain Jackson {@code ObjectMapper} (about 200 bytes); a
+ *       {@code KafkaConsumer} on its own thread reads each back into an {@code Event}, counts it and commits after
+ *       each poll; the batch ends when all were counted. No envelope, no headers: the floor.</li>
+ *   <li>{@code busline}: bus A publishes {@value #BATCH} events of the same size; its {@link KafkaBridge} produces
+ *       them (encoded by bus-jackson, with the CloudEvents headers); bus B's bridge consumes them, restores each
+ *       envelope and publishes it to a synchronous handler that counts it; the bridge commits what was handled.</li>
+ * </ul>
+ * Both use {@code acks=all}, {@code enable.idempotence=true}, {@code linger.ms=5}, 3 partitions, keys spread over
+ * 64 values, and consumers in the same JVM. The broker starts in the trial's set-up, so only a run of this benchmark
+ * pays for it; the module's smoke test does not run the {@code kafka} package (about 10 s of broker start-up).
+ * Run it with {@code java -jar benchmarks/target/benchmarks.jar KafkaBridgeBenchmark -f 1 -wi 2 -i 3 -r 2 -w 2}.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class KafkaBridgeBenchmark {
+    static final int BATCH = 2000;
+    static final int PARTITIONS = 3;
+    static final Topic<Event> EVENTS = Topic.of("bench.events", Event.class);
+    static final String PAYLOAD = "p".repeat(160);
+    static final String[] KEYS = new String[64];
+    static final byte[][] KEY_BYTES = new byte[64][];
+
+    static {
+        for (int i = 0; i < KEYS.length; i++) {
+            KEYS[i] = "key-" + i;
+            KEY_BYTES[i] = KEYS[i].getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * What travels.
+     *
+     * @param key     its key
+     * @param seq     its number
+     * @param payload about 160 characters
+     */
+    public record Event(String key, long seq, String payload) {
+    }
+
+    /** The broker, started for the trial of whichever method runs; each method's own state adds its clients. */
+    @State(Scope.Benchmark)
+    public static class Broker {
+        KafkaClusterTestKit cluster;
+        String servers;
+
+        @Setup(Level.Trial)
+        public void start() throws Exception {
+            cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder().setCombined(true)
+                    .setNumBrokerNodes(1).setNumControllerNodes(1).build())
+                    .setConfigProp("offsets.topic.replication.factor", "1")
+                    .setConfigProp("transaction.state.log.replication.factor", "1")
+                    .setConfigProp("transaction.state.log.min.isr", "1")
+                    .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                    .build();
+            cluster.format();
+            cluster.startup();
+            cluster.waitForReadyBrokers();
+            servers = cluster.bootstrapServers();
+            createTopics(servers, "bench.plain", "bench.busline");
+        }
+
+        @TearDown(Level.Trial)
+        public void stop() throws Exception {
+            cluster.close();
+        }
+    }
+
+    /** A plain producer and a plain consumer thread, with Jackson for the events. */
+    @State(Scope.Benchmark)
+    public static class Plain {
+        final com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        final AtomicLong received = new AtomicLong();
+        KafkaProducer<byte[], byte[]> producer;
+        Thread consumerThread;
+        volatile boolean running = true;
+        long sent;
+
+        @Setup(Level.Trial)
+        public void start(Broker broker) {
+            Map<String, Object> producerSettings = new HashMap<>();
+            producerSettings.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.servers);
+            producerSettings.put(ProducerConfig.ACKS_CONFIG, "all");
+            producerSettings.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+            producerSettings.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+            producerSettings.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+            producerSettings.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+            producer = new KafkaProducer<>(producerSettings);
+            Map<String, Object> consumerSettings = new HashMap<>();
+            consumerSettings.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.servers);
+            consumerSettings.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-plain");
+            consumerSettings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+            consumerSettings.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            consumerSettings.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+            consumerSettings.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                    ByteArrayDeserializer.class.getName());
+            consumerThread = new Thread(() -> {
+                try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerSettings)) {
+                    consumer.subscribe(List.of("bench.plain"));
+                    while (running) {
+                        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(50));
+                        if (!records.isEmpty()) {
+                            for (var record : records) {
+                                try {
+                                    if (json.readValue(record.value(), Event.class).seq() >= 0) {
+                                        received.incrementAndGet();
+                                    }
+                                } catch (java.io.IOException e) {
+                                    throw new IllegalStateException(e);
+                                }
+                            }
+                            consumer.commitAsync();
+                        }
+                    }
+                }
+            }, "bench-plain-consumer");
+            consumerThread.setDaemon(true);
+            consumerThread.start();
+        }
+
+        @TearDown(Level.Trial)
+        public void stop() throws Exception {
+            running = false;
+            consumerThread.join(10_000);
+            producer.close();
+        }
+    }
+
+    /** Bus A with an outbound route, bus B with an inbound route and a counting handler. */
+    @State(Scope.Benchmark)
+    public static class Busline {
+        final AtomicLong received = new AtomicLong();
+        MessageBus busA;
+        MessageBus busB;
+        KafkaBridge bridgeA;
+        KafkaBridge bridgeB;
+        long sent;
+
+        @Setup(Level.Trial)
+        public void start(Broker broker) {
+            JacksonSerializer serializer = JacksonSerializer.create();
+            busA = MessageBus.builder().name("bench-a").build();
+            busB = MessageBus.builder().name("bench-b").build();
+            busB.subscribe(EVENTS, event -> received.incrementAndGet(), Delivery.sync().name("count"));
+            bridgeA = KafkaBridge.builder(busA, broker.servers).serializer(serializer).producerProperty("linger.ms", 5)
+                    .outbound(Outbound.of(EVENTS).to("bench.busline").key(Event::key)).start();
+            bridgeB = KafkaBridge.builder(busB, broker.servers).serializer(serializer)
+                    .inbound(Inbound.of(EVENTS, "bench-busline").from("bench.busline")).start();
+        }
+
+        @TearDown(Level.Trial)
+        public void stop() {
+            bridgeA.close();
+            bridgeB.close();
+            busA.close();
+            busB.close();
+        }
+    }
+
+    private static void createTopics(String servers, String... names) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers))) {
+            List<NewTopic> topics = new ArrayList<>();
+            Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+            for (String name : names) {
+                topics.add(new NewTopic(name, PARTITIONS, (short) 1));
+                for (int p = 0; p < PARTITIONS; p++) {
+                    partitions.put(new TopicPartition(name, p), OffsetSpec.latest());
+                }
+            }
+            admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (true) {
+                try {
+                    admin.listOffsets(partitions).all().get(5, TimeUnit.SECONDS);
+                    return;
+                } catch (Exception notYet) {
+                    if (System.nanoTime() > deadline) {
+                        throw notYet;
+                    }
+                    Thread.sleep(50);
+                }
+            }
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long plain(Plain plain) throws Exception {
+        for (int i = 0; i < BATCH; i++) {
+            byte[] value = plain.json.writeValueAsBytes(new Event(KEYS[i & 63], i, PAYLOAD));
+            plain.producer.send(new ProducerRecord<>("bench.plain", KEY_BYTES[i & 63], value));
+        }
+        plain.sent += BATCH;
+        return await(plain.received, plain.sent);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long busline(Busline busline) {
+        for (int i = 0; i < BATCH; i++) {
+            busline.busA.publish(EVENTS, new Event(KEYS[i & 63], i, PAYLOAD));
+        }
+        busline.sent += BATCH;
+        return await(busline.received, busline.sent);
+    }
+
+    private static long await(AtomicLong received, long target) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long seen;
+        while ((seen = received.get()) < target) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("only " + seen + " of " + target + " records arrived within 60 s");
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000);   // leave the cores to the clients
+        }
+        return seen;
+    }
+}
