@@ -34,7 +34,8 @@ class BenchmarksSmokeTest {
             "AsyncMultiProducerBenchmark",
             List.of("busline", "guava", "greenrobot", "mbassador", "vertx", "disruptor", "abq"),
             "RequestReplyBenchmark", List.of("direct", "busline", "vertx"),
-            "SerializationBenchmark", List.of("direct", "busline"));
+            "SerializationBenchmark", List.of("direct", "busline"),
+            "OutboxBenchmark", List.of("businessRowOnly", "plainOutboxInsert", "outboxPublish", "relayBacklog"));
 
     @Test
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
