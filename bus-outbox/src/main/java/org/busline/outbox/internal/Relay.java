@@ -82,8 +82,12 @@ final class Relay {
         this.poller = new Thread(this::run, name + "-relay");
         this.poller.setDaemon(true);
         this.claim = claimSql(database, config);
-        this.lease = "UPDATE " + database.tables().outbox() + " SET status = 'IN_FLIGHT', lease_owner = ?, "
-                + "lease_until = ?, lease_token = ?, attempts = ? WHERE seq = ?";
+        this.lease = database.dialect() == Dialect.POSTGRESQL
+                // One statement for the whole claim; the rows are locked, so each new token is the one read + 1.
+                ? "UPDATE " + database.tables().outbox() + " SET status = 'IN_FLIGHT', lease_owner = ?, "
+                        + "lease_until = ?, lease_token = lease_token + 1, attempts = attempts + 1 WHERE seq = ANY (?)"
+                : "UPDATE " + database.tables().outbox() + " SET status = 'IN_FLIGHT', lease_owner = ?, "
+                        + "lease_until = ?, lease_token = ?, attempts = ? WHERE seq = ?";
         this.cleanupInterval = deleteOnCompletion ? Duration.ofMinutes(1)
                 : min(Duration.ofMinutes(1), max(config.pollInterval(), config.retention()));
     }
@@ -221,7 +225,19 @@ final class Relay {
                     }
                 }
             }
-            if (!rows.isEmpty()) {
+            if (!rows.isEmpty() && database.dialect() == Dialect.POSTGRESQL) {
+                try (PreparedStatement update = claims.prepareStatement(lease)) {
+                    update.setString(1, config.owner());
+                    database.dialect().setTime(update, 2, until);
+                    update.setArray(3, claims.createArrayOf("bigint",
+                            rows.stream().map(Claimed::seq).toArray(Long[]::new)));
+                    int updated = update.executeUpdate();
+                    if (updated != rows.size()) {
+                        throw new SQLException("the claim leased " + updated + " of the " + rows.size()
+                                + " rows it had locked");
+                    }
+                }
+            } else if (!rows.isEmpty()) {
                 try (PreparedStatement update = claims.prepareStatement(lease)) {
                     for (Claimed row : rows) {
                         update.setString(1, config.owner());
