@@ -104,10 +104,12 @@ final class Completer {
         queue.add(new Outcome(row, Kind.ABANDONED, null));
     }
 
-    /** Writes what is queued, then stops; outcomes enqueued later are never written (their leases run out). */
+    /**
+     * Writes what is queued, then stops; outcomes enqueued later are never written (their leases run out). Never
+     * interrupts the thread: an interrupt inside H2's file I/O closes the database.
+     */
     void close(Duration timeout) {
         running = false;
-        thread.interrupt();
         try {
             thread.join(Math.max(1, timeout.toMillis()));
         } catch (InterruptedException interrupted) {
@@ -121,14 +123,15 @@ final class Completer {
         while (true) {
             try {
                 if (running) {
-                    Outcome first = queue.poll(1, TimeUnit.SECONDS);
+                    Outcome first = queue.poll(50, TimeUnit.MILLISECONDS);
                     if (first == null) {
                         continue;
                     }
                     batch.add(first);
                 }
             } catch (InterruptedException interrupted) {
-                // close(): fall through to write what is queued, then stop.
+                // Nobody should interrupt this thread (the flag is now clear): write what is queued and go on.
+                LOG.debug("the outbox's completer was interrupted; it goes on", interrupted);
             }
             queue.drainTo(batch, MAX_BATCH - batch.size());
             if (!batch.isEmpty()) {

@@ -142,9 +142,13 @@ final class Relay {
             poller.join(Math.max(1, config.drainTimeout().toMillis()));
             workers.shutdown();
             if (!workers.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                for (Runnable unstarted : workers.shutdownNow()) {
-                    if (unstarted instanceof Delivery) {
-                        completer.released(((Delivery) unstarted).row);
+                // Release what never started; let running handlers finish on their own (daemon) threads rather
+                // than interrupt them: an interrupt inside H2's file I/O closes the database.
+                List<Runnable> unstarted = new ArrayList<>();
+                workers.getQueue().drainTo(unstarted);
+                for (Runnable delivery : unstarted) {
+                    if (delivery instanceof Delivery) {
+                        completer.released(((Delivery) delivery).row);
                     }
                 }
             }
@@ -167,11 +171,12 @@ final class Relay {
         while (running) {
             int claimed = 0;
             int asked = 0;
+            // Reset before looking, so a wake that comes while claiming (or while every slot is taken) is kept.
+            woken.set(false);
             try {
                 cleanUpIfDue();
                 asked = Math.min(config.batchSize(), config.maxInFlight() - inFlight.get());
                 if (asked > 0) {
-                    woken.set(false);
                     claimed = claimAndDispatch(asked);
                 }
             } catch (SQLException | RuntimeException failure) {

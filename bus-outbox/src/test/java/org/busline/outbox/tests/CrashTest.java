@@ -37,7 +37,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 @ParameterizedClass(name = "{0}")
 @ValueSource(strings = {"h2", "postgresql"})
 class CrashTest {
-    static final int KILLS = 6;
+    static final int KILLS = 4;
 
     @Parameter
     String database;
