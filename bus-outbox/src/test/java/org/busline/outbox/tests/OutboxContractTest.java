@@ -36,9 +36,9 @@ import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Every behaviour of the outbox, on H2 (file mode) and on PostgreSQL. */
+/** Every behaviour of the outbox, on H2 (file mode), on PostgreSQL and on MariaDB. */
 @ParameterizedClass(name = "{0}")
-@ValueSource(strings = {"h2", "postgresql"})
+@ValueSource(strings = {"h2", "postgresql", "mariadb"})
 class OutboxContractTest {
     static final Duration POLL = Duration.ofMillis(50);
 

@@ -39,7 +39,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * as four outboxes of one process would.
  */
 @ParameterizedClass(name = "{0}")
-@ValueSource(strings = {"postgresql", "h2"})
+@ValueSource(strings = {"postgresql", "h2", "mariadb"})
 class SeveralInstancesTest {
     static final int RELAYS = 4;
     static final int PUBLISHERS = 4;
