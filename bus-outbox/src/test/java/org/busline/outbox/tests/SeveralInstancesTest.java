@@ -44,7 +44,7 @@ class SeveralInstancesTest {
     static final int RELAYS = 4;
     static final int PUBLISHERS = 4;
     static final int KEYS = 40;
-    static final int EVENTS = 1_200;
+    static final int EVENTS = 800;
 
     @Parameter
     String database;
