@@ -33,7 +33,7 @@ final class Completer {
     private static final Logger LOG = LoggerFactory.getLogger(Completer.class);
     private static final int MAX_BATCH = 1_000;
 
-    enum Kind { COMPLETED, FAILED, RELEASED, ABANDONED }
+    enum Kind { COMPLETED, FAILED, RELEASED }
 
     record Outcome(Claimed row, Kind kind, Throwable failure) {
     }
@@ -97,11 +97,6 @@ final class Completer {
 
     void released(Claimed row) {
         queue.add(new Outcome(row, Kind.RELEASED, null));
-    }
-
-    /** Frees the row's slot and writes nothing: its lease ran out before its delivery started. */
-    void abandoned(Claimed row) {
-        queue.add(new Outcome(row, Kind.ABANDONED, null));
     }
 
     /**
@@ -180,10 +175,8 @@ final class Completer {
                 case FAILED:
                     failed.add(outcome);
                     break;
-                case RELEASED:
-                    released.add(outcome);
-                    break;
                 default:
+                    released.add(outcome);
                     break;
             }
         }

@@ -175,7 +175,10 @@ final class Relay {
             woken.set(false);
             try {
                 cleanUpIfDue();
-                asked = Math.min(config.batchSize(), config.maxInFlight() - inFlight.get());
+                // Claim no more than the workers can start soon: rows that wait in the queue past their lease are
+                // claimed again elsewhere. Asynchronous sinks leave the queue at once, so this bounds only handlers.
+                asked = Math.min(config.batchSize(), Math.min(config.maxInFlight() - inFlight.get(),
+                        2 * config.batchSize() - workers.getQueue().size()));
                 if (asked > 0) {
                     claimed = claimAndDispatch(asked);
                 }
@@ -362,9 +365,10 @@ final class Relay {
         public void run() {
             if (!config.clock().instant().isBefore(row.leaseUntil())) {
                 // The lease ran out while the row waited for a worker: another relay may deliver it already, so
-                // delivering it here would only make a duplicate. Leave the row as it is, due to be claimed again.
-                LOG.debug("outbox {}: lease ran out before its delivery started; left to be claimed again", row);
-                completer.abandoned(row);
+                // delivering it here would only make a duplicate. Release it with its attempt given back, fenced by
+                // the token, so a row that waited is never made dead by claims that delivered nothing.
+                LOG.debug("outbox {}: lease ran out before its delivery started; released", row);
+                completer.released(row);
                 return;
             }
             CompletionStage<?> stage;
