@@ -3,7 +3,7 @@
  * commit, at least once to durable subscriptions and sinks. The entry point is
  * {@link org.busline.outbox.Outbox#builder(javax.sql.DataSource, org.busline.MessageBus)}.
  *
- * <p>Needs a JDBC driver on the path (H2 2.x or PostgreSQL), which the application brings.
+ * <p>Needs a JDBC driver on the path (H2 2.x, PostgreSQL or MariaDB), which the application brings.
  */
 module org.busline.outbox {
     requires transitive org.busline;

@@ -37,4 +37,25 @@ class MainTest {
                 "orders must be between 1 and 100000, but was 0", "failure rate must be between 0 and 1, but was 1.5",
                 "--seed needs a value", "unknown option --colour");
     }
+
+    @Test
+    void placesOrdersThroughTheOutboxWithEachOrderChargedExactlyOnce() throws InterruptedException {
+        int status = Main.run(new String[] {"--outbox", "--orders", "50"}, out);
+
+        String printed = output.toString(StandardCharsets.UTF_8);
+        assertThat(status).as(printed).isZero();
+        assertThat(printed).contains("45 orders committed and 5 refused (rolled back), 45 in the orders table, "
+                + "45 charged", "OK: every committed order charged exactly once");
+    }
+
+    @Test
+    void losesNoOrderWhenTheProcessIsKilledMidStream() throws InterruptedException {
+        int status = Main.run(new String[] {"--crash"}, out);
+
+        String printed = output.toString(StandardCharsets.UTF_8);
+        assertThat(status).as(printed).isZero();
+        assertThat(printed).containsPattern("process 1 killed after [1-9][0-9]* committed orders")
+                .containsPattern("process 2 killed after [1-9][0-9]* committed orders")
+                .contains("0 committed orders never charged, 0 charged twice, 0 charges of orders that do not exist");
+    }
 }

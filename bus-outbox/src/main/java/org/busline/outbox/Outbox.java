@@ -65,8 +65,10 @@ public interface Outbox extends AutoCloseable {
     /**
      * Returns a builder of an outbox over a database and a bus.
      *
-     * @param dataSource where the outbox's tables live and the application's transactions run: H2 2.x or PostgreSQL;
-     *                   not null
+     * @param dataSource where the outbox's tables live and the application's transactions run: H2 2.x, PostgreSQL
+     *                   or MariaDB 10.6+; not null. H2 in file mode needs {@code WRITE_DELAY=0} in its URL; it then survives a killed
+     *                   process (kill -9) but not a power loss, as it does not fsync each commit: use PostgreSQL
+     *                   where that matters
      * @param bus        the bus whose events the outbox relays; not null
      * @return a new builder
      * @throws NullPointerException if an argument is null

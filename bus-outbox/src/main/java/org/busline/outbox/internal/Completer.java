@@ -33,7 +33,7 @@ final class Completer {
     private static final Logger LOG = LoggerFactory.getLogger(Completer.class);
     private static final int MAX_BATCH = 1_000;
 
-    enum Kind { COMPLETED, FAILED, RELEASED, ABANDONED }
+    enum Kind { COMPLETED, FAILED, RELEASED }
 
     record Outcome(Claimed row, Kind kind, Throwable failure) {
     }
@@ -50,6 +50,8 @@ final class Completer {
     private final String complete;
     private final String fail;
     private final String release;
+    /** PostgreSQL: the whole batch of completions in one statement that returns the rows it completed. */
+    private final String completeAll;
     private volatile boolean running = true;
     private Connection connection;
 
@@ -69,6 +71,12 @@ final class Completer {
                         + "lease_until = NULL" + fenced;
         this.fail = "UPDATE " + table + " SET status = ?, available_at = ?, lease_owner = NULL, lease_until = NULL, "
                 + "last_error_type = ?, last_error_message = ?" + fenced;
+        String pairs = " unnest(?::bigint[], ?::bigint[]) AS c(seq, token) WHERE t.seq = c.seq AND t.lease_token = "
+                + "c.token AND t.status = 'IN_FLIGHT' RETURNING t.seq, t.lease_token";
+        this.completeAll = database.dialect() != Dialect.POSTGRESQL ? null : deleteOnCompletion
+                ? "DELETE FROM " + table + " t USING" + pairs
+                : "UPDATE " + table + " t SET status = 'DONE', completed_at = ?, lease_owner = NULL, lease_until = NULL "
+                        + "FROM" + pairs;
         this.release = "UPDATE " + table + " SET status = 'PENDING', attempts = attempts - 1, lease_owner = NULL, "
                 + "lease_until = NULL" + fenced;
         this.thread = new Thread(this::run, name);
@@ -91,15 +99,12 @@ final class Completer {
         queue.add(new Outcome(row, Kind.RELEASED, null));
     }
 
-    /** Frees the row's slot and writes nothing: its lease ran out before its delivery started. */
-    void abandoned(Claimed row) {
-        queue.add(new Outcome(row, Kind.ABANDONED, null));
-    }
-
-    /** Writes what is queued, then stops; outcomes enqueued later are never written (their leases run out). */
+    /**
+     * Writes what is queued, then stops; outcomes enqueued later are never written (their leases run out). Never
+     * interrupts the thread: an interrupt inside H2's file I/O closes the database.
+     */
     void close(Duration timeout) {
         running = false;
-        thread.interrupt();
         try {
             thread.join(Math.max(1, timeout.toMillis()));
         } catch (InterruptedException interrupted) {
@@ -113,14 +118,15 @@ final class Completer {
         while (true) {
             try {
                 if (running) {
-                    Outcome first = queue.poll(1, TimeUnit.SECONDS);
+                    Outcome first = queue.poll(50, TimeUnit.MILLISECONDS);
                     if (first == null) {
                         continue;
                     }
                     batch.add(first);
                 }
             } catch (InterruptedException interrupted) {
-                // close(): fall through to write what is queued, then stop.
+                // Nobody should interrupt this thread (the flag is now clear): write what is queued and go on.
+                LOG.debug("the outbox's completer was interrupted; it goes on", interrupted);
             }
             queue.drainTo(batch, MAX_BATCH - batch.size());
             if (!batch.isEmpty()) {
@@ -169,10 +175,8 @@ final class Completer {
                 case FAILED:
                     failed.add(outcome);
                     break;
-                case RELEASED:
-                    released.add(outcome);
-                    break;
                 default:
+                    released.add(outcome);
                     break;
             }
         }
@@ -215,6 +219,31 @@ final class Completer {
     }
 
     private int[] completions(List<Outcome> completed, Instant now) throws SQLException {
+        if (completeAll != null) {
+            try (PreparedStatement statement = connection.prepareStatement(completeAll)) {
+                int index = 1;
+                if (!deleteOnCompletion) {
+                    database.dialect().setTime(statement, index++, now);
+                }
+                statement.setArray(index++, connection.createArrayOf("bigint",
+                        completed.stream().map(outcome -> outcome.row().seq()).toArray(Long[]::new)));
+                statement.setArray(index, connection.createArrayOf("bigint",
+                        completed.stream().map(outcome -> outcome.row().token()).toArray(Long[]::new)));
+                // By (seq, token): one batch may hold two outcomes of one row, a late one of an older claim too.
+                java.util.Set<String> done = new java.util.HashSet<>();
+                try (java.sql.ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        done.add(rows.getLong(1) + ":" + rows.getLong(2));
+                    }
+                }
+                int[] counts = new int[completed.size()];
+                for (int i = 0; i < counts.length; i++) {
+                    Claimed row = completed.get(i).row();
+                    counts[i] = done.contains(row.seq() + ":" + row.token()) ? 1 : 0;
+                }
+                return counts;
+            }
+        }
         try (PreparedStatement statement = connection.prepareStatement(complete)) {
             for (Outcome outcome : completed) {
                 int index = 1;

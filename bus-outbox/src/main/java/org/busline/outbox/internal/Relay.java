@@ -82,8 +82,12 @@ final class Relay {
         this.poller = new Thread(this::run, name + "-relay");
         this.poller.setDaemon(true);
         this.claim = claimSql(database, config);
-        this.lease = "UPDATE " + database.tables().outbox() + " SET status = 'IN_FLIGHT', lease_owner = ?, "
-                + "lease_until = ?, lease_token = ?, attempts = ? WHERE seq = ?";
+        this.lease = database.dialect() == Dialect.POSTGRESQL
+                // One statement for the whole claim; the rows are locked, so each new token is the one read + 1.
+                ? "UPDATE " + database.tables().outbox() + " SET status = 'IN_FLIGHT', lease_owner = ?, "
+                        + "lease_until = ?, lease_token = lease_token + 1, attempts = attempts + 1 WHERE seq = ANY (?)"
+                : "UPDATE " + database.tables().outbox() + " SET status = 'IN_FLIGHT', lease_owner = ?, "
+                        + "lease_until = ?, lease_token = ?, attempts = ? WHERE seq = ?";
         this.cleanupInterval = deleteOnCompletion ? Duration.ofMinutes(1)
                 : min(Duration.ofMinutes(1), max(config.pollInterval(), config.retention()));
     }
@@ -138,9 +142,13 @@ final class Relay {
             poller.join(Math.max(1, config.drainTimeout().toMillis()));
             workers.shutdown();
             if (!workers.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                for (Runnable unstarted : workers.shutdownNow()) {
-                    if (unstarted instanceof Delivery) {
-                        completer.released(((Delivery) unstarted).row);
+                // Release what never started; let running handlers finish on their own (daemon) threads rather
+                // than interrupt them: an interrupt inside H2's file I/O closes the database.
+                List<Runnable> unstarted = new ArrayList<>();
+                workers.getQueue().drainTo(unstarted);
+                for (Runnable delivery : unstarted) {
+                    if (delivery instanceof Delivery) {
+                        completer.released(((Delivery) delivery).row);
                     }
                 }
             }
@@ -163,11 +171,15 @@ final class Relay {
         while (running) {
             int claimed = 0;
             int asked = 0;
+            // Reset before looking, so a wake that comes while claiming (or while every slot is taken) is kept.
+            woken.set(false);
             try {
                 cleanUpIfDue();
-                asked = Math.min(config.batchSize(), config.maxInFlight() - inFlight.get());
+                // Claim no more than the workers can start soon: rows that wait in the queue past their lease are
+                // claimed again elsewhere. Asynchronous sinks leave the queue at once, so this bounds only handlers.
+                asked = Math.min(config.batchSize(), Math.min(config.maxInFlight() - inFlight.get(),
+                        2 * config.batchSize() - workers.getQueue().size()));
                 if (asked > 0) {
-                    woken.set(false);
                     claimed = claimAndDispatch(asked);
                 }
             } catch (SQLException | RuntimeException failure) {
@@ -221,7 +233,19 @@ final class Relay {
                     }
                 }
             }
-            if (!rows.isEmpty()) {
+            if (!rows.isEmpty() && database.dialect() == Dialect.POSTGRESQL) {
+                try (PreparedStatement update = claims.prepareStatement(lease)) {
+                    update.setString(1, config.owner());
+                    database.dialect().setTime(update, 2, until);
+                    update.setArray(3, claims.createArrayOf("bigint",
+                            rows.stream().map(Claimed::seq).toArray(Long[]::new)));
+                    int updated = update.executeUpdate();
+                    if (updated != rows.size()) {
+                        throw new SQLException("the claim leased " + updated + " of the " + rows.size()
+                                + " rows it had locked");
+                    }
+                }
+            } else if (!rows.isEmpty()) {
                 try (PreparedStatement update = claims.prepareStatement(lease)) {
                     for (Claimed row : rows) {
                         update.setString(1, config.owner());
@@ -341,9 +365,10 @@ final class Relay {
         public void run() {
             if (!config.clock().instant().isBefore(row.leaseUntil())) {
                 // The lease ran out while the row waited for a worker: another relay may deliver it already, so
-                // delivering it here would only make a duplicate. Leave the row as it is, due to be claimed again.
-                LOG.debug("outbox {}: lease ran out before its delivery started; left to be claimed again", row);
-                completer.abandoned(row);
+                // delivering it here would only make a duplicate. Release it with its attempt given back, fenced by
+                // the token, so a row that waited is never made dead by claims that delivered nothing.
+                LOG.debug("outbox {}: lease ran out before its delivery started; released", row);
+                completer.released(row);
                 return;
             }
             CompletionStage<?> stage;

@@ -8,6 +8,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import org.busline.MessageBus;
+import org.busline.RetryPolicy;
 import org.busline.outbox.Outbox;
 import org.busline.outbox.OutboxStats;
 import org.busline.outbox.tests.Messages.OrderPlaced;
@@ -48,6 +49,7 @@ public final class CrashChild {
         MessageBus bus = MessageBus.builder().name("crash-" + incarnation).build();
         Outbox outbox = Outbox.builder(dataSource, bus).tablePrefix(prefix).pollInterval(Duration.ofMillis(50))
                 .leaseDuration(Duration.ofSeconds(1)).relayThreads(2)
+                .retry(RetryPolicy.of(10).backoff(Duration.ofMillis(10), Duration.ofMillis(200)))
                 .durableEnvelopes("crash.recorder", Messages.ORDERS, envelope -> {
                     try (PreparedStatement insert = handlerConnections.get().prepareStatement(record)) {
                         insert.setString(1, envelope.id());

@@ -35,9 +35,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * duplicates carry the same id (and the same payload).
  */
 @ParameterizedClass(name = "{0}")
-@ValueSource(strings = {"h2", "postgresql"})
+@ValueSource(strings = {"h2", "postgresql", "mariadb"})
 class CrashTest {
-    static final int KILLS = 6;
+    static final int KILLS = 4;
 
     @Parameter
     String database;
@@ -49,6 +49,8 @@ class CrashTest {
     void everyAcknowledgedCommitIsDeliveredAtLeastOnceAcrossKillsAndNoRolledBackEventEver() throws Exception {
         if (database.equals("postgresql")) {
             TestDatabases.requirePostgres();
+        } else if (database.equals("mariadb")) {
+            TestDatabases.requireMariaDb();
         }
         String url = TestDatabases.url(database, directory);
         String prefix = TestDatabases.freshPrefix();
@@ -91,12 +93,13 @@ class CrashTest {
             drainer.waitFor(10, TimeUnit.SECONDS);
             drainer.destroyForcibly();
             reader.join(5_000);
-            assertThat(done).as("the restarted process drained the outbox").isTrue();
+            assertThat(done).as("the restarted process drained the outbox; its log ends with: %s",
+                    tail(log(KILLS + 1))).isTrue();
 
             verify(url, prefix, acknowledged, ackIncarnation, rolledBack);
         } finally {
-            if (database.equals("postgresql")) {
-                TestDatabases.drop(TestDatabases.postgres(), prefix);
+            if (!database.equals("h2")) {
+                TestDatabases.drop(TestDatabases.of(database, directory), prefix);
             }
         }
     }
@@ -154,14 +157,24 @@ class CrashTest {
         assertThat(leftOver).as("rows left pending, in flight or dead").isZero();
     }
 
-    private static Process start(String url, String prefix, int incarnation, String mode, int first)
+    private Process start(String url, String prefix, int incarnation, String mode, int first)
             throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                "-Xmx128m", "-XX:TieredStopAtLevel=1", CrashChild.class.getName(), url, prefix,
+                "-Xmx128m", "-XX:TieredStopAtLevel=1", "-Dorg.slf4j.simpleLogger.log.org.busline.outbox=debug",
+                "-Dorg.slf4j.simpleLogger.showDateTime=true", CrashChild.class.getName(), url, prefix,
                 Integer.toString(incarnation), mode, Integer.toString(first));
-        builder.redirectError(new File(System.getProperty("java.io.tmpdir"), "busline-crash-child.log"));
+        builder.redirectError(log(incarnation));
         return builder.start();
+    }
+
+    private static String tail(File log) throws IOException {
+        List<String> lines = java.nio.file.Files.readAllLines(log.toPath(), StandardCharsets.UTF_8);
+        return String.join(System.lineSeparator(), lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+    }
+
+    private File log(int incarnation) {
+        return directory.resolve("child-" + incarnation + ".log").toFile();
     }
 
     private static Thread read(Process child, java.util.function.Consumer<String> onLine) {

@@ -27,17 +27,30 @@ import org.busline.outbox.tests.Messages.OrderPlaced;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Four outbox relays on one PostgreSQL table, four worker threads each, leases shorter than some deliveries: every
- * row is completed exactly once, first deliveries keep the order of each key, and the late completions of the relays
- * whose leases ran out are fenced and counted.
+ * Four outbox relays on one table, four worker threads each, leases shorter than some deliveries: every row is
+ * completed exactly once, first deliveries keep the order of each key, and the late completions of the relays whose
+ * leases ran out are fenced and counted. On PostgreSQL, as separate instances of an application would share it; on H2,
+ * as four outboxes of one process would.
  */
+@ParameterizedClass(name = "{0}")
+@ValueSource(strings = {"postgresql", "h2", "mariadb"})
 class SeveralInstancesTest {
     static final int RELAYS = 4;
     static final int PUBLISHERS = 4;
     static final int KEYS = 40;
-    static final int EVENTS = 1_200;
+    static final int EVENTS = 800;
+
+    @Parameter
+    String database;
+
+    @TempDir
+    java.nio.file.Path directory;
 
     DataSource dataSource;
     String prefix;
@@ -49,7 +62,7 @@ class SeveralInstancesTest {
 
     @BeforeEach
     void openDatabase() {
-        dataSource = TestDatabases.postgres();
+        dataSource = TestDatabases.of(database, directory);
         prefix = TestDatabases.freshPrefix();
         bus = MessageBus.builder().name("several").build();
     }
@@ -113,7 +126,7 @@ class SeveralInstancesTest {
         Map<String, List<Delivery>> byId = deliveries.stream().collect(Collectors.groupingBy(Delivery::id));
         long duplicates = deliveries.size() - byId.size();
         long relaysThatDelivered = deliveries.stream().map(Delivery::relay).distinct().count();
-        System.out.printf("SeveralInstancesTest: %d events, %d deliveries (%d duplicates), %d completions, %d fenced "
+        System.out.printf("SeveralInstancesTest[" + database + "]: %d events, %d deliveries (%d duplicates), %d completions, %d fenced "
                 + "completions, %d relays delivered; drained %d ms after the last publish%n", EVENTS,
                 deliveries.size(), duplicates, completed, fenced, relaysThatDelivered,
                 (drainedAt - publishedAt) / 1_000_000);
