@@ -7,7 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Collectors;
 
-/** bus-test's README shows a conversation test copied from {@link OrderConversationTest}: it must be that code. */
+/**
+ * bus-test's README and the project's show a conversation test copied from {@link OrderConversationTest}: it must be
+ * that code.
+ */
 class KitReadmeSnippetTest {
 
     @org.junit.jupiter.api.Test
@@ -18,8 +21,8 @@ class KitReadmeSnippetTest {
                 source.indexOf("    // end::conversation[]"));
         String dedented = tagged.lines().map(line -> line.startsWith("    ") ? line.substring(4) : line)
                 .collect(Collectors.joining("\n", "", "\n"));
-        String readme = Files.readString(Path.of("..", "bus-test", "README.md"));
-
-        assertThat(readme).contains("```java\n" + dedented + "```\n");
+        for (Path readme : new Path[] {Path.of("..", "bus-test", "README.md"), Path.of("..", "README.md")}) {
+            assertThat(Files.readString(readme)).as(readme.toString()).contains("```java\n" + dedented + "```\n");
+        }
     }
 }

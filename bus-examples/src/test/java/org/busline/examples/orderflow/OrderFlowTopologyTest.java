@@ -28,8 +28,8 @@ import org.junit.jupiter.api.Test;
  * The order flow's topology, from the code as it runs: the four modules on a recorded bus place a few orders (some
  * paid, some dead-lettered), and what the bus's subscriptions and the recorder saw makes the topology. Its edges are
  * kept in a committed baseline, its JSON next to it, and its diagram in {@code bus-examples/TOPOLOGY.md} and
- * {@code bus-test/README.md}; run
- * {@code mvn -pl bus-examples test -Dtest=OrderFlowTopologyTest -Dbusline.topology.update=true} to rewrite both after
+ * {@code bus-test/README.md} and the project's README; run
+ * {@code mvn -pl bus-examples test -Dtest=OrderFlowTopologyTest -Dbusline.topology.update=true} to rewrite them after
  * an intended change.
  */
 class OrderFlowTopologyTest {
@@ -38,6 +38,8 @@ class OrderFlowTopologyTest {
     static final Path JSON = Path.of("src/test/resources/orderflow.topology.json");
     /** bus-test's README shows the same diagram. */
     static final Path KIT_README = Path.of("..", "bus-test", "README.md");
+    /** So does the project's README. */
+    static final Path README = Path.of("..", "README.md");
 
     static Topology topology;
     static BusRecorder recorder;
@@ -93,7 +95,7 @@ class OrderFlowTopologyTest {
 
     @Test
     void theCommittedDiagramIsCurrent() {
-        assertThat(topology).matchesMermaidIn(DIAGRAM).matchesMermaidIn(KIT_README);
+        assertThat(topology).matchesMermaidIn(DIAGRAM).matchesMermaidIn(KIT_README).matchesMermaidIn(README);
     }
 
     @Test
