@@ -65,7 +65,12 @@ public final class Topology {
         /** A subscription of the module receives the topic's messages (publish/subscribe or point-to-point). */
         SUBSCRIBES,
         /** A responder of the module answers the topic's requests. */
-        ANSWERS;
+        ANSWERS,
+        /**
+         * A durable subscription or sink of the module receives the topic's messages from outside the bus's own
+         * registry, across restarts: an outbox's durable subscription, a bridge to another service.
+         */
+        DURABLE;
 
         /** The word of the baseline file and the JSON. */
         String word() {
@@ -79,7 +84,7 @@ public final class Topology {
 
         /** True if this consuming kind receives what {@code sent} sends: subscribers publishes, responders requests. */
         boolean receives(Kind sent) {
-            return this == SUBSCRIBES && sent == PUBLISHES || this == ANSWERS && sent == REQUESTS;
+            return (this == SUBSCRIBES || this == DURABLE) && sent == PUBLISHES || this == ANSWERS && sent == REQUESTS;
         }
     }
 
@@ -335,6 +340,8 @@ public final class Topology {
         private final List<SubscriptionInfo> subscriptions = new ArrayList<>();
         /** Declared: {module, null, Topic, Kind}; recorded: {null, publishing subscription, Topic, RecordedMessage}. */
         private final List<Object[]> publishers = new ArrayList<>();
+        private final List<Consumer> durables = new ArrayList<>();
+        private final List<TopicNode> durableNodes = new ArrayList<>();
 
         private Builder() {
         }
@@ -434,6 +441,57 @@ public final class Topology {
         }
 
         /**
+         * Declares a durable subscription or sink that the bus's registry does not hold: an outbox's durable
+         * subscription (for example {@code durable("inventory", "inventory.reservations", OrderPlaced.TOPIC)}) or a
+         * bridge that carries the topics to another service. It consumes what is published on the topics, as a
+         * subscription does, with edges of kind {@link Kind#DURABLE}.
+         *
+         * @param module the module it belongs to; not null, not blank
+         * @param name   its stable name; not null
+         * @param topics the topics it receives; none null
+         * @return this builder
+         * @throws IllegalArgumentException if {@code module} is blank
+         */
+        public Builder durable(String module, String name, Topic<?>... topics) {
+            checkModule(module);
+            Objects.requireNonNull(name, "name");
+            for (Topic<?> topic : topics) {
+                durables.add(new Consumer(module, name, Kind.DURABLE, Objects.requireNonNull(topic, "topic").name(),
+                        true));
+                durableNodes.add(TopicNode.of(topic));
+            }
+            return this;
+        }
+
+        /**
+         * As {@link #durable(String, String, Topic[])} for a sink that receives the topics whose names match
+         * patterns ({@code *} one token, a final {@code >} one or more), as an outbox's sink does.
+         *
+         * @param module   the module it belongs to; not null, not blank
+         * @param name     its stable name; not null
+         * @param patterns the patterns; none null
+         * @return this builder
+         * @throws IllegalArgumentException if {@code module} is blank
+         */
+        public Builder durable(String module, String name, String... patterns) {
+            checkModule(module);
+            Objects.requireNonNull(name, "name");
+            for (String pattern : patterns) {
+                durables.add(new Consumer(module, name, Kind.DURABLE, Objects.requireNonNull(pattern, "pattern"),
+                        true));
+                durableNodes.add(TopicNode.ofPattern(pattern));
+            }
+            return this;
+        }
+
+        private static void checkModule(String module) {
+            Objects.requireNonNull(module, "module");
+            if (module.isBlank()) {
+                throw new IllegalArgumentException("module must not be blank, but was '" + module + "'");
+            }
+        }
+
+        /**
          * Adds what a recorder saw published: a message published inside a subscription's handler is published by
          * that subscription's module; one published outside every handler by the {@link #outsideModule(String)
          * outside module}, if one is named. A message that a responder of a bus given to {@link #bus(MessageBus)}
@@ -503,6 +561,13 @@ public final class Topology {
                 TopicNode node = TopicNode.of((Topic<?>) publisher[2]);
                 topics.putIfAbsent(node.name(), node);
                 edges.add(new Edge(module, kind, node.name()));
+            }
+            for (int i = 0; i < durables.size(); i++) {
+                Consumer durable = durables.get(i);
+                TopicNode node = durableNodes.get(i);
+                topics.putIfAbsent(node.name(), node);
+                edges.add(new Edge(durable.module(), Kind.DURABLE, node.name()));
+                consumers.add(durable);
             }
             consumers.sort(Comparator.comparing(Consumer::module).thenComparing(Consumer::name)
                     .thenComparing(Consumer::selector).thenComparing(Consumer::kind));

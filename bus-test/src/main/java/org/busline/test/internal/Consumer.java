@@ -7,7 +7,7 @@ import org.busline.test.Topology;
  *
  * @param module   the module it belongs to
  * @param name     the subscription's name
- * @param kind     {@code SUBSCRIBES} or {@code ANSWERS}
+ * @param kind     {@code SUBSCRIBES}, {@code ANSWERS} or {@code DURABLE}
  * @param selector the topic's name or the pattern
  * @param async    true if it has a mailbox
  */

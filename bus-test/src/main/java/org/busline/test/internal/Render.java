@@ -42,7 +42,8 @@ public final class Render {
         root.put("edges", edgeList);
         List<Object> subscriptionList = new ArrayList<>();
         consumers.forEach(consumer -> subscriptionList.add(Map.of("module", consumer.module(),
-                "name", consumer.name(), "kind", consumer.kind() == Topology.Kind.ANSWERS ? "responder" : "subscriber",
+                "name", consumer.name(), "kind", consumer.kind() == Topology.Kind.ANSWERS ? "responder"
+                        : consumer.kind() == Topology.Kind.DURABLE ? "durable" : "subscriber",
                 "selector", consumer.selector(), "async", consumer.async())));
         root.put("subscriptions", subscriptionList);
         List<Object> dependencyList = new ArrayList<>();
@@ -88,7 +89,7 @@ public final class Render {
                 boolean async = consumers.stream().anyMatch(c -> c.module().equals(edge.module())
                         && c.selector().equals(edge.topic()) && c.kind() == edge.kind() && c.async());
                 String label = edge.kind() == Topology.Kind.ANSWERS ? (async ? "answers, async" : "answers")
-                        : async ? "async" : "";
+                        : edge.kind() == Topology.Kind.DURABLE ? "durable" : async ? "async" : "";
                 text.append("  ").append(topic).append(label.isEmpty() ? " --> " : " -->|" + label + "| ")
                         .append(module).append('\n');
             }

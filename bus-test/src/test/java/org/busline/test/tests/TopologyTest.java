@@ -110,6 +110,37 @@ class TopologyTest {
     }
 
     @Test
+    void durableSubscriptionsAndSinksOutsideTheBusAreConsumersOfTheirTopics() {
+        wireTheShop();
+        Topology topology = Topology.builder().bus(bus).publishes("orders", PLACED)
+                .durable("inventory", "inventory.reservations", PLACED)
+                .durable("bridge", "kafka.orders", "orders.>")
+                .build();
+
+        assertThat(topology.edges()).contains(new Edge("inventory", Kind.DURABLE, "orders.placed"),
+                new Edge("bridge", Kind.DURABLE, "orders.>"));
+        assertThat(topology.dependencies()).anySatisfy(dependency -> {
+            assertThat(dependency.from()).isEqualTo("orders");
+            assertThat(dependency.to()).isEqualTo("inventory");
+        });
+        assertThat(topology.toBaseline()).contains("inventory durable orders.placed\n", "bridge durable orders.>\n");
+        assertThat(topology.toMermaid()).contains("-->|durable| m_inventory", "-->|durable| m_bridge");
+        assertThat(topology.toJson()).contains("\"kind\": \"durable\"", "\"name\": \"inventory.reservations\"");
+        assertThatThrownBy(() -> Topology.builder().durable(" ", "x", PLACED))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("module must not be blank");
+    }
+
+    @Test
+    void aTopicOnlyADurableSubscriptionReceivesStillHasASubscriber() {
+        Topology topology = Topology.builder().publishes("orders", PLACED)
+                .durable("inventory", "inventory.reservations", PLACED).build();
+
+        assertThat(topology).everyPublishedTopicHasASubscriber();
+        assertThatThrownBy(() -> assertThat(Topology.builder().publishes("orders", PLACED).build())
+                .everyPublishedTopicHasASubscriber()).isInstanceOf(AssertionError.class);
+    }
+
+    @Test
     void theJsonIsVersionedSortedAndTheSameEveryTime() {
         wireTheShop();
         Topology topology = Topology.builder().bus(bus).publishes("orders", PLACED).publishes("payments", CAPTURED)
