@@ -47,6 +47,8 @@ final class Registry {
     /** Set once while the bus is wired, before any thread sees it: what new subscribers' mailboxes call. */
     private Invoker invoker;
     private DeadLetterOffice office;
+    /** Set once while the bus is wired: the slots of retained topics, which their routes hold. */
+    private RetainedTopics retained;
 
     private final ConcurrentHashMap<Topic<?>, Route> routes = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Class<?>, Route> classRoutes = new ConcurrentHashMap<>();
@@ -75,6 +77,10 @@ final class Registry {
     void connect(Invoker invoker, DeadLetterOffice office) {
         this.invoker = invoker;
         this.office = office;
+    }
+
+    void connect(RetainedTopics retained) {
+        this.retained = retained;
     }
 
     Resources resources() {
@@ -122,7 +128,8 @@ final class Registry {
                 return route;
             }
             registerName(topic);
-            route = new Route(this, topic, matching(subscribers, topic), intercepted);
+            route = new Route(this, topic, matching(subscribers, topic), intercepted,
+                    retained == null ? null : retained.slot(topic));
             routes.put(topic, route);
             if (!topic.isNamed() && topic.type().type() instanceof Class) {
                 classRoutes.put(topic.type().rawType(), route);

@@ -14,13 +14,22 @@ final class Route {
     final Registry registry;
     final Topic<?> topic;
     volatile State state;
+    /** The last message kept, if the topic is retained ({@link RetainedTopics}); null for most topics. */
+    final RetainedTopics.Slot retained;
     /** Point-to-point sends and requests take tickets here; ticket n starts looking for a taker at n mod count. */
     private final AtomicLong tickets = new AtomicLong();
 
     Route(Registry registry, Topic<?> topic, Subscriber[] subscribers, boolean intercepted) {
+        this(registry, topic, subscribers, intercepted, null);
+    }
+
+    /** A retained topic's route never takes the fast path: each publish keeps its envelope. */
+    Route(Registry registry, Topic<?> topic, Subscriber[] subscribers, boolean intercepted,
+          RetainedTopics.Slot retained) {
         this.registry = registry;
         this.topic = topic;
-        this.state = new State(subscribers, intercepted);
+        this.retained = retained;
+        this.state = new State(subscribers, intercepted || retained != null);
     }
 
     /** The index of the subscriber, of {@code count}, that the next point-to-point message offers itself to first. */
@@ -33,7 +42,7 @@ final class Route {
         Subscriber[] current = state.subscribers;
         Subscriber[] next = Arrays.copyOf(current, current.length + 1);
         next[current.length] = subscriber;
-        state = new State(next, intercepted);
+        state = new State(next, intercepted || retained != null);
     }
 
     /** Called under the registry lock. */
@@ -41,7 +50,7 @@ final class Route {
         Subscriber[] current = state.subscribers;
         Subscriber[] next = Arrays.stream(current).filter(s -> s != subscriber).toArray(Subscriber[]::new);
         if (next.length != current.length) {
-            state = new State(next, intercepted);
+            state = new State(next, intercepted || retained != null);
         }
     }
 
