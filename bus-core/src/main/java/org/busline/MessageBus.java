@@ -38,8 +38,9 @@ import org.busline.spi.TypeRegistry;
  * reaches its own subscribers and the matching wildcard patterns. A message that reaches nobody is a
  * {@link DeadMessage}.
  *
- * <p><b>Order.</b> A message reaches its subscriptions in the order they were made: each synchronous handler runs,
- * and each asynchronous subscription receives it into its mailbox, in subscription order. How a subscription's
+ * <p><b>Order.</b> A message reaches its subscriptions in the order they were made, those of higher
+ * {@linkplain Delivery#priority(int) priority} first: each synchronous handler runs, and each asynchronous
+ * subscription receives it into its mailbox, in that order. How a subscription's
  * handler runs is its {@link Delivery}.
  *
  * <p><b>Failures.</b> A handler that throws never stops delivery to the others: the failure goes to the error handler

@@ -169,7 +169,8 @@ public final class DefaultMessageBus implements MessageBus {
                 for (int i = 0; i < methods.size(); i++) {
                     AnnotatedMethods.Method method = methods.get(i);
                     added.add(registry.subscribe(registry.selector(method.topic()), method.handler(),
-                            method.takesEnvelope(), delivery, names.get(i)));
+                            method.takesEnvelope(), method.priority() == 0 ? delivery
+                                    : delivery.priority(method.priority()), names.get(i)));
                 }
             } catch (RuntimeException failure) {
                 added.forEach(Subscriber::close);

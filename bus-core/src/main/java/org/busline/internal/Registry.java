@@ -26,7 +26,8 @@ import org.busline.TypeRef;
  * object itself, which holds the route of the last registry that routed it.
  *
  * <p><b>Invariants.</b> A route's array holds exactly the active subscribers whose selector matches its topic, in
- * subscription order. One topic name carries one type on one bus.
+ * delivery order (priority, higher first, then subscription order); {@link #subscribers} and {@link #responders}
+ * stay in subscription order. One topic name carries one type on one bus.
  */
 final class Registry {
     private static final VarHandle TOPIC_ROUTE;
@@ -156,7 +157,8 @@ final class Registry {
     }
 
     private static Subscriber[] matching(Subscriber[] all, Topic<?> topic) {
-        return Arrays.stream(all).filter(s -> s.selector.matches(topic)).toArray(Subscriber[]::new);
+        return Arrays.stream(all).filter(s -> s.selector.matches(topic)).sorted(Subscriber.DELIVERY_ORDER)
+                .toArray(Subscriber[]::new);
     }
 
     /** Guarded by {@link #lock}. */
@@ -298,7 +300,7 @@ final class Registry {
                 : null;
         Subscriber subscriber = new Subscriber(this, number, subscriberName, selector, handler, envelopes,
                 propagateFailures, settings, Guard.of(delivery, subscriberName, resources, office),
-                serialization.isolation(selector, delivery.isIsolated(), subscriberName));
+                serialization.isolation(selector, delivery.isIsolated(), subscriberName), delivery.priority());
         if (subscriber.mailbox != null) {
             mailboxes.removeIf(Mailbox::isRetired);
             mailboxes.add(subscriber.mailbox);

@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.busline.Topic;
 
 /**
- * One topic's subscribers, as a copy-on-write array in subscription order: what {@link Registry} finds for a topic.
+ * One topic's subscribers, as a copy-on-write array in delivery order (priority, then subscription order): what {@link Registry} finds for a topic.
  *
  * <p>Publishers read {@link #state} once per publish and use that snapshot throughout, so a concurrent subscribe or
  * unsubscribe never disturbs a delivery in progress. Writers replace the state under the bus's registry lock.
@@ -37,11 +37,20 @@ final class Route {
         return (int) Math.floorMod(tickets.getAndIncrement(), (long) count);
     }
 
-    /** Called under the registry lock with a subscriber newer than all present. */
+    /**
+     * Called under the registry lock with a subscriber newer than all present: it goes after every one of its
+     * priority or higher, before those of lower priority.
+     */
     void add(Subscriber subscriber, boolean intercepted) {
         Subscriber[] current = state.subscribers;
-        Subscriber[] next = Arrays.copyOf(current, current.length + 1);
-        next[current.length] = subscriber;
+        int at = current.length;
+        while (at > 0 && current[at - 1].priority < subscriber.priority) {
+            at--;
+        }
+        Subscriber[] next = new Subscriber[current.length + 1];
+        System.arraycopy(current, 0, next, 0, at);
+        next[at] = subscriber;
+        System.arraycopy(current, at, next, at + 1, current.length - at);
         state = new State(next, intercepted || retained != null);
     }
 
