@@ -257,6 +257,30 @@ class RetainedTopicTest {
     }
 
     @Test
+    void deliveryOfTheRetainedMessageRunsTheInterceptorsAroundTheHandlerButNotOnPublishAgain() {
+        List<String> calls = new CopyOnWriteArrayList<>();
+        Interceptor interceptor = new Interceptor() {
+            @Override
+            public <T> Envelope<T> onPublish(Envelope<T> envelope) {
+                calls.add("onPublish");
+                return envelope;
+            }
+
+            @Override
+            public boolean beforeDelivery(Envelope<?> envelope, String subscriber) {
+                calls.add("before " + subscriber);
+                return true;
+            }
+        };
+        try (MessageBus bus = MessageBus.builder().retain(PRICES).interceptor(interceptor).build()) {
+            bus.publish(PRICES, new Price("ACME", 1));
+            bus.subscribe(PRICES, price -> calls.add("handler"), Delivery.sync().name("late"));
+
+            assertThat(calls).containsExactly("onPublish", "before late", "handler");
+        }
+    }
+
+    @Test
     void failingHandlerOfTheRetainedMessageIsReportedNotThrownToTheSubscriber() {
         List<Object> failed = new CopyOnWriteArrayList<>();
         try (MessageBus bus = MessageBus.builder().retain(PRICES)
