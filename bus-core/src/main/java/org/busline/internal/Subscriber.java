@@ -62,11 +62,11 @@ final class Subscriber implements Subscription {
         String pattern = topic == null ? selector.describe() : null;
         CircuitBreakerPolicy.State breaker = guard == null || guard.breaker == null ? null : guard.breaker.state();
         if (mailbox == null) {
-            return new SubscriptionInfo(name, kind, topic, pattern, false, 1, 0, 0, 0, 0, breaker);
+            return new SubscriptionInfo(name, kind, topic, pattern, false, 1, 0, 0, 0, 0, breaker, priority);
         }
         Mailbox.SubscriptionInfoParts parts = mailbox.parts();
         return new SubscriptionInfo(name, kind, topic, pattern, true, parts.concurrency(), parts.capacity(),
-                parts.queued(), parts.workers(), parts.retriesPending(), breaker);
+                parts.queued(), parts.workers(), parts.retriesPending(), breaker, priority);
     }
 
     /**

@@ -116,6 +116,17 @@ class PriorityTest {
     }
 
     @Test
+    void snapshotShowsEachSubscriptionsPriority() {
+        try (MessageBus bus = MessageBus.builder().build()) {
+            bus.subscribe(ORDERS, m -> { }, Delivery.sync().name("plain"));
+            bus.subscribe(ORDERS, m -> { }, Delivery.async(new ManualExecutor()).priority(4).name("urgent"));
+
+            assertThat(bus.subscriptions()).extracting(info -> info.name() + "=" + info.priority())
+                    .containsExactly("plain=0", "urgent=4");
+        }
+    }
+
+    @Test
     void priorityShowsInTheDeliveryDescription() {
         assertThat(Delivery.sync().priority(7).priority()).isEqualTo(7);
         assertThat(Delivery.sync().priority()).isZero();

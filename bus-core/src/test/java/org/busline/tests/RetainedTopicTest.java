@@ -235,6 +235,25 @@ class RetainedTopicTest {
     }
 
     @Test
+    void requestsAreNotRetainedAndRespondersReceiveNoRetainedMessage() throws Exception {
+        try (MessageBus bus = MessageBus.builder().retain(PRICES).build()) {
+            bus.publish(PRICES, new Price("ACME", 1));
+            List<Integer> answered = new ArrayList<>();
+            bus.respond(PRICES, price -> {
+                answered.add(price.cents());
+                return price.cents() * 2;
+            });
+            assertThat(answered).as("a responder gets no retained message").isEmpty();
+
+            assertThat(bus.request(PRICES, new Price("ACME", 21), Integer.class, java.time.Duration.ofSeconds(5))
+                    .get()).isEqualTo(42);
+
+            assertThat(answered).containsExactly(21);
+            assertThat(bus.retained(PRICES).map(Price::cents)).contains(1);
+        }
+    }
+
+    @Test
     void vetoedMessageIsNotRetainedAndTheInterceptedOneIs() {
         Interceptor interceptor = new Interceptor() {
             @Override
