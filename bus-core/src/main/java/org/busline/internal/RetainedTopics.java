@@ -22,10 +22,11 @@ import org.busline.Topic;
  * kept messages ({@link #subscribe}). So for each publish and each new subscription exactly one holds: the publish
  * came first, the subscription is not in its snapshot and reads that message (or a later one) as retained; or the
  * subscription came first and the publish delivers to it while it read an older message. Either way it is received
- * exactly once. An asynchronous subscription's retained messages enter its mailbox under the lock, before any
- * publish that follows can put its own, so they come first; a synchronous subscription's run on the subscribing
- * thread after the lock is released, so that a handler may publish and subscribe. The lock is held only to store a
- * reference and read a volatile snapshot, or to join routes and offer to an empty mailbox: it never waits.
+ * exactly once. An asynchronous subscription's retained messages enter its mailbox queue under the lock, before
+ * any publish that follows can put its own, so they come first; its drain task starts after the lock is released.
+ * A synchronous subscription's run on the subscribing thread after the lock is released, so that a handler may
+ * publish and subscribe. The lock is held only to store a reference and read a volatile snapshot, or to join routes
+ * and queue into an empty mailbox: it never waits, and no handler or report runs under it.
  *
  * <p><b>Lock order.</b> This lock, then the registry's; never the other way round (the registry never calls here).
  *
@@ -95,8 +96,7 @@ final class RetainedTopics {
             return subscribe.get();
         }
         S made;
-        List<Subscriber> sync = null;
-        List<Envelope<?>> syncMessages = null;
+        List<Runnable> after = new ArrayList<>();
         synchronized (lock) {
             made = subscribe.get();
             for (Subscriber subscriber : subscribers.apply(made)) {
@@ -105,40 +105,34 @@ final class RetainedTopics {
                     if (last == null || !subscriber.selector.matches(slot.topic)) {
                         continue;
                     }
-                    if (subscriber.mailbox != null) {
-                        toMailbox(subscriber, last);
-                    } else {
-                        if (sync == null) {
-                            sync = new ArrayList<>();
-                            syncMessages = new ArrayList<>();
-                        }
-                        sync.add(subscriber);
-                        syncMessages.add(last);
-                    }
+                    after.add(subscriber.mailbox != null ? toMailbox(subscriber, last) : () -> toHandler(subscriber,
+                            last));
                 }
             }
         }
-        if (sync != null) {
-            for (int i = 0; i < sync.size(); i++) {
-                toHandler(sync.get(i), syncMessages.get(i));
-            }
+        for (Runnable next : after) {
+            next.run();
         }
         return made;
     }
 
-    /** Under the lock: into a new mailbox, which has room unless more retained topics match than its capacity. */
-    private void toMailbox(Subscriber subscriber, Envelope<?> last) {
+    /**
+     * Under the lock: queues the message in the new mailbox, ahead of any later publish, and returns what is left to
+     * do once the lock is released: start the drain task (an executor may run it inline, and no handler runs under
+     * the lock), or report a copy that failed or a message that did not fit (more retained topics match than the
+     * mailbox holds), as a full mailbox's message.
+     */
+    private Runnable toMailbox(Subscriber subscriber, Envelope<?> last) {
         Envelope<?> message;
         try {
             message = subscriber.forMailbox(last);
         } catch (RuntimeException copyFailure) {
-            office.failedSync(subscriber, last, copyFailure);
-            return;
+            return () -> office.failedSync(subscriber, last, copyFailure);
         }
-        if (!subscriber.mailbox.offer(message, null)) {
-            // Never wait under the lock: what does not fit is reported, as a full mailbox's message.
-            office.dropped(message, subscriber.name, DroppedMessage.Reason.MAILBOX_FULL, null, 0);
+        if (!subscriber.mailbox.enqueue(message, null)) {
+            return () -> office.dropped(message, subscriber.name, DroppedMessage.Reason.MAILBOX_FULL, null, 0);
         }
+        return subscriber.mailbox::startDraining;
     }
 
     /** On the subscribing thread, as a send to that one subscriber; its failure is reported, never thrown here. */

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.busline.DeadMessage;
 import org.busline.Delivery;
@@ -114,6 +115,35 @@ class RetainedTopicTest {
             join(drainer);
 
             assertThat(received).containsExactly("drainer:1", "drainer:2");
+        }
+    }
+
+    @Test
+    void handlerOfAnInlineExecutorDoesNotRunUnderTheBusLock() {
+        try (MessageBus bus = MessageBus.builder().retain(PRICES).build()) {
+            bus.publish(PRICES, new Price("ACME", 1));
+            List<Integer> received = new CopyOnWriteArrayList<>();
+            AtomicInteger publishedMeanwhile = new AtomicInteger();
+            AtomicBoolean finishedWhileWaiting = new AtomicBoolean();
+
+            bus.subscribe(PRICES, price -> {
+                received.add(price.cents());
+                if (price.cents() == 1) {
+                    // Another thread publishes on the retained topic while this handler waits for it: it would wait
+                    // for ever if the handler ran under the lock that orders retained publishes and subscriptions.
+                    Thread other = new Thread(() -> {
+                        bus.publish(PRICES, new Price("ACME", 2));
+                        publishedMeanwhile.incrementAndGet();
+                    });
+                    other.start();
+                    other.join(5_000);
+                    finishedWhileWaiting.set(!other.isAlive());
+                }
+            }, Delivery.async(Runnable::run));
+
+            assertThat(finishedWhileWaiting).isTrue();
+            assertThat(publishedMeanwhile).hasValue(1);
+            assertThat(received).containsExactly(1, 2);
         }
     }
 
