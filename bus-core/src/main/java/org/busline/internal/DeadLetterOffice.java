@@ -25,6 +25,10 @@ import org.slf4j.LoggerFactory;
  * state of its own but the handlers, so it is thread-safe. A notice it publishes goes through the {@link Dispatcher}
  * on that thread, after the current message if the thread is delivering one synchronously.
  *
+ * <p><b>Logs</b> under this class. With no error handler given, a failure is logged once: at ERROR with its stack
+ * trace when nobody else handles it, at DEBUG when the requester, the publisher ({@code propagateFailures()}) or a
+ * {@link DeadLetter} subscription receives it ({@link #handler}).
+ *
  * <p><b>Invariants.</b> Never throws; a synchronous handler's {@link Error} is recorded for the outermost delivery to
  * rethrow. A dead letter is
  * never dead-lettered again, and a dead message never announced again, so reporting cannot loop.
