@@ -49,6 +49,7 @@ public final class Delivery {
     private final Duration blockTimeout;
     private final int concurrency;
     private final String name;
+    private final int priority;
     private final boolean propagateFailures;
     private final RetryPolicy retry;
     private final Duration timeout;
@@ -65,6 +66,7 @@ public final class Delivery {
         Duration blockTimeout = DEFAULT_BLOCK_TIMEOUT;
         int concurrency;
         String name;
+        int priority;
         boolean propagateFailures;
         RetryPolicy retry;
         Duration timeout;
@@ -86,6 +88,7 @@ public final class Delivery {
             blockTimeout = from.blockTimeout;
             concurrency = from.concurrency;
             name = from.name;
+            priority = from.priority;
             propagateFailures = from.propagateFailures;
             retry = from.retry;
             timeout = from.timeout;
@@ -103,6 +106,7 @@ public final class Delivery {
         this.blockTimeout = options.blockTimeout;
         this.concurrency = options.concurrency;
         this.name = options.name;
+        this.priority = options.priority;
         this.propagateFailures = options.propagateFailures;
         this.retry = options.retry;
         this.timeout = options.timeout;
@@ -239,6 +243,22 @@ public final class Delivery {
             throw new IllegalArgumentException("name must not be blank, but was '" + name + "'");
         }
         return with(options -> options.name = name);
+    }
+
+    /**
+     * Sets the subscription's priority: a message reaches the subscriptions of higher priority first, and those of one
+     * priority in the order they were made (greenrobot EventBus's priority). Default 0; any value, negative ones
+     * after the default. A synchronous handler of higher priority runs before the others on the publisher's thread;
+     * an asynchronous subscription of higher priority receives the message into its mailbox first, which orders the
+     * hand-over only, not when each executor runs the handlers. Among point-to-point consumers and responders, it
+     * orders the rotation. Priority is per route: a subscription of a supertype and one of the exact type are ordered
+     * by it too, since both receive the message on the same topic.
+     *
+     * @param priority higher first
+     * @return the refined delivery
+     */
+    public Delivery priority(int priority) {
+        return with(options -> options.priority = priority);
     }
 
     /**
@@ -412,6 +432,15 @@ public final class Delivery {
     }
 
     /**
+     * Returns the priority, higher first.
+     *
+     * @return the priority set with {@link #priority(int)}, 0 by default
+     */
+    public int priority() {
+        return priority;
+    }
+
+    /**
      * Returns the subscription's name.
      *
      * @return the name given with {@link #name(String)}, or null for a name derived from the handler
@@ -492,6 +521,9 @@ public final class Delivery {
         }
         if (name != null) {
             text.append(", name=").append(name);
+        }
+        if (priority != 0) {
+            text.append(", priority=").append(priority);
         }
         if (retry != null) {
             text.append(", retry=").append(retry);

@@ -3,11 +3,13 @@ package org.busline;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -36,8 +38,9 @@ import org.busline.spi.TypeRegistry;
  * reaches its own subscribers and the matching wildcard patterns. A message that reaches nobody is a
  * {@link DeadMessage}.
  *
- * <p><b>Order.</b> A message reaches its subscriptions in the order they were made: each synchronous handler runs,
- * and each asynchronous subscription receives it into its mailbox, in subscription order. How a subscription's
+ * <p><b>Order.</b> A message reaches its subscriptions in the order they were made, those of higher
+ * {@linkplain Delivery#priority(int) priority} first: each synchronous handler runs, and each asynchronous
+ * subscription receives it into its mailbox, in that order. How a subscription's
  * handler runs is its {@link Delivery}.
  *
  * <p><b>Failures.</b> A handler that throws never stops delivery to the others: the failure goes to the error handler
@@ -543,6 +546,71 @@ public interface MessageBus extends AutoCloseable {
     boolean hasSubscribers(Class<?> type);
 
     /**
+     * Returns the last message published on a retained topic ({@link Builder#retain(Topic)}), the one that a new
+     * subscription of the topic receives at once.
+     *
+     * <p><b>What is retained.</b> Each {@code publish} on the topic replaces the last message, once the interceptors'
+     * {@code onPublish} let it through (a vetoed message is not retained; what an interceptor returned is). A
+     * publish on a retained topic that reaches nobody is kept and is no {@link DeadMessage}. A
+     * {@link #send(Topic, Object) send} is point-to-point, a command for one consumer: it is neither retained nor
+     * replaces the retained message. Requests are never retained, and responders never receive retained messages.
+     *
+     * <p><b>New subscriptions.</b> Every {@code subscribe}, {@code subscribeEnvelopes}, {@code subscribePattern} and
+     * {@code register} made while a retained topic holds a message, and whose subscription receives that topic (its
+     * own topic, a supertype's type topic, a matching pattern), receives the message once, on its own delivery mode:
+     * a synchronous handler on the subscribing thread before the subscribing method returns (after the current
+     * message, when called from a handler); an asynchronous one through its mailbox, ahead of every message
+     * published after it. Its failure is handled as any delivery's (retries, error handler, dead letter), but never
+     * thrown to the subscriber, also with {@link Delivery#propagateFailures()}. A subscription that receives several
+     * retained topics gets their messages in the order the topics were retained; what does not fit an asynchronous
+     * subscription's mailbox is reported as dropped ({@link DroppedMessage.Reason#MAILBOX_FULL}).
+     *
+     * <p><b>Threads.</b> Publishing on a retained topic and subscribing are ordered by one lock of the bus, held to
+     * store a reference or to join the routes, never while a handler runs: a subscription made while other threads
+     * publish receives each message exactly once, either as the retained one or as a publish, never both, never
+     * neither. The message was published on another thread: treat it as shared (or use isolated delivery).
+     *
+     * <p><b>After close</b> the retained messages can still be read and cleared.
+     *
+     * @param topic a retained topic; not null
+     * @param <T>   the topic's type
+     * @return the last message, or empty if none was published since the bus was built or the topic last cleared
+     * @throws NullPointerException     if {@code topic} is null
+     * @throws IllegalArgumentException if the topic is not retained on this bus
+     */
+    <T> Optional<T> retained(Topic<T> topic);
+
+    /**
+     * Returns the last message of a retained topic in its envelope, with the id, headers and timestamp it was
+     * published with. Otherwise as {@link #retained(Topic)}.
+     *
+     * @param topic a retained topic; not null
+     * @param <T>   the topic's type
+     * @return the last message's envelope, or empty
+     * @throws NullPointerException     if {@code topic} is null
+     * @throws IllegalArgumentException if the topic is not retained on this bus
+     */
+    <T> Optional<Envelope<T>> retainedEnvelope(Topic<T> topic);
+
+    /**
+     * Forgets the last message of a retained topic: subscriptions made from now on receive nothing at once, until the
+     * next publish; the topic stays retained. Ordered with publishes and subscriptions by the same lock.
+     *
+     * @param topic a retained topic; not null
+     * @return true if the topic held a message
+     * @throws NullPointerException     if {@code topic} is null
+     * @throws IllegalArgumentException if the topic is not retained on this bus
+     */
+    boolean clearRetained(Topic<?> topic);
+
+    /**
+     * Forgets the last message of every retained topic, as {@link #clearRetained(Topic)} does for one.
+     *
+     * @return how many topics held a message
+     */
+    int clearAllRetained();
+
+    /**
      * Tells whether {@link #close()} was called.
      *
      * @return true once the bus is closing or closed
@@ -581,6 +649,7 @@ public interface MessageBus extends AutoCloseable {
         private TypeRegistry types = TypeRegistry.empty();
         private final Set<Topic<?>> isolatedTopics = new LinkedHashSet<>();
         private boolean failSendsWithoutConsumer;
+        private final Set<Topic<?>> retainedTopics = new LinkedHashSet<>();
 
         private Builder() {
         }
@@ -681,7 +750,12 @@ public interface MessageBus extends AutoCloseable {
         /**
          * Sets the handler of subscribers' failures. It runs on the thread that ran the failing handler, and must
          * not throw (what it throws is logged and ignored). With a {@link RetryPolicy}, it receives only the failure
-         * of a message's last attempt. Default: log at ERROR with the topic, message id and subscription.
+         * of a message's last attempt. Default: log it, with the topic, message id, subscription and stack
+         * trace, at ERROR if nobody else handles it, otherwise once at DEBUG, naming who does: the requester, for a
+         * responder's failure (its future fails with it); the publisher, for a subscription made with
+         * {@link Delivery#propagateFailures()} (its publish throws it); a {@link DeadLetter} subscription, when one
+         * listens (subscriptions named {@code busline-...}, the project's own observers such as metrics, do not
+         * count). The loggers are named after the bus's internal classes, under {@code org.busline.internal}.
          *
          * @param errorHandler the handler; not null
          * @return this builder
@@ -783,6 +857,36 @@ public interface MessageBus extends AutoCloseable {
         }
 
         /**
+         * Retains a topic: the bus keeps the last message published on it, and every subscription made later that
+         * receives the topic gets that message at once, then the following ones (greenrobot's sticky events, MQTT's
+         * retained messages). See {@link MessageBus#retained(Topic)} for the guarantees; retaining a topic twice is
+         * the same as once.
+         *
+         * <p>Retention is per topic, exactly: retaining the type topic of {@code Animal} keeps what is published on
+         * that topic, not what {@code publish(dog)} publishes on the type topic of {@code Dog}; retain each class
+         * whose last message matters. A subscriber of a supertype (or a matching pattern) receives the retained
+         * message of every retained topic it would receive.
+         *
+         * @param topic the topic; not null
+         * @return this builder
+         */
+        public Builder retain(Topic<?> topic) {
+            retainedTopics.add(Objects.requireNonNull(topic, "topic"));
+            return this;
+        }
+
+        /**
+         * Retains the type topic of a class: {@code retain(Topic.of(type))}.
+         *
+         * @param type the class of the messages; not null
+         * @return this builder
+         */
+        public Builder retain(Class<?> type) {
+            Objects.requireNonNull(type, "type");
+            return retain(Topic.of(type));
+        }
+
+        /**
          * Builds a new bus with this configuration.
          *
          * @return the bus, open
@@ -791,7 +895,7 @@ public interface MessageBus extends AutoCloseable {
             return Factory.INSTANCE.create(new BusFactory.Configuration(name, clock, scheduler, executor,
                     drainTimeout, List.copyOf(interceptors), List.copyOf(propagators), errorHandler, deadMessageHandler,
                     droppedHandler, serializer, Map.copyOf(topicSerializers), types, Set.copyOf(isolatedTopics),
-                    failSendsWithoutConsumer));
+                    failSendsWithoutConsumer, Collections.unmodifiableSet(new LinkedHashSet<>(retainedTopics))));
         }
 
         /** The implementation's factory, found once: the one of this module, whatever else the path holds. */

@@ -37,4 +37,13 @@ public @interface Subscribe {
      * @return the topic's name, or empty
      */
     String topic() default "";
+
+    /**
+     * The method's priority, as {@link Delivery#priority(int)}: higher first among the subscriptions a message reaches,
+     * ties in subscription order. 0, the default, keeps the priority of the registration's delivery; another value
+     * replaces it for this method.
+     *
+     * @return the priority
+     */
+    int priority() default 0;
 }

@@ -19,10 +19,11 @@ import java.util.Objects;
  *                       subscription, whose handler runs inside the publisher's call and is not counted
  * @param retriesPending messages waiting for a scheduled retry
  * @param circuitBreaker the state of its circuit breaker; null if it has none
+ * @param priority       its {@linkplain Delivery#priority(int) priority}, higher first; 0 by default
  */
 public record SubscriptionInfo(String name, Kind kind, Topic<?> topic, String pattern, boolean async, int concurrency,
                                int capacity, int queued, int workers, int retriesPending,
-                               CircuitBreakerPolicy.State circuitBreaker) {
+                               CircuitBreakerPolicy.State circuitBreaker, int priority) {
 
     /** What kind of registration a {@link SubscriptionInfo} describes. */
     public enum Kind {
@@ -46,6 +47,7 @@ public record SubscriptionInfo(String name, Kind kind, Topic<?> topic, String pa
      * @param workers        mailbox workers running
      * @param retriesPending messages waiting for a retry
      * @param circuitBreaker its breaker's state, or null
+     * @param priority       its priority
      * @throws NullPointerException     if name or kind is null
      * @throws IllegalArgumentException if neither or both of topic and pattern are given
      */
@@ -55,6 +57,30 @@ public record SubscriptionInfo(String name, Kind kind, Topic<?> topic, String pa
         if ((topic == null) == (pattern == null)) {
             throw new IllegalArgumentException("exactly one of topic and pattern must be given, for '" + name + "'");
         }
+    }
+
+    /**
+     * A snapshot of a subscription of the default priority, 0.
+     *
+     * @param name           the subscription's name; not null
+     * @param kind           subscriber or responder; not null
+     * @param topic          the topic, or null for a pattern subscription
+     * @param pattern        the pattern, or null for a topic subscription
+     * @param async          whether it has a mailbox
+     * @param concurrency    its concurrency, 1 if synchronous
+     * @param capacity       its mailbox's capacity, 0 if synchronous
+     * @param queued         messages waiting in its mailbox
+     * @param workers        mailbox workers running
+     * @param retriesPending messages waiting for a retry
+     * @param circuitBreaker its breaker's state, or null
+     * @throws NullPointerException     if name or kind is null
+     * @throws IllegalArgumentException if neither or both of topic and pattern are given
+     */
+    public SubscriptionInfo(String name, Kind kind, Topic<?> topic, String pattern, boolean async, int concurrency,
+                            int capacity, int queued, int workers, int retriesPending,
+                            CircuitBreakerPolicy.State circuitBreaker) {
+        this(name, kind, topic, pattern, async, concurrency, capacity, queued, workers, retriesPending, circuitBreaker,
+                0);
     }
 
     /**

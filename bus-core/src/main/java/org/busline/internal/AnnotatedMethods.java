@@ -35,7 +35,7 @@ import org.busline.TypeRef;
 final class AnnotatedMethods {
 
     /** One subscriber method, ready to subscribe. */
-    record Method(String name, String method, Topic<?> topic, Object handler, boolean takesEnvelope) {
+    record Method(String name, String method, Topic<?> topic, Object handler, boolean takesEnvelope, int priority) {
     }
 
     private AnnotatedMethods() {
@@ -181,7 +181,7 @@ final class AnnotatedMethods {
             throw new IllegalArgumentException(where + " names a bad topic: " + e.getMessage(), e);
         }
         return new Method(name, method.getName(), topic, handler(target, method, takesEnvelope, where),
-                takesEnvelope);
+                takesEnvelope, method.getAnnotation(Subscribe.class).priority());
     }
 
     private static Object handler(Object target, java.lang.reflect.Method method, boolean takesEnvelope,

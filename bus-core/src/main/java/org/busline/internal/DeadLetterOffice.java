@@ -9,7 +9,6 @@ import org.busline.DeliveryException;
 import org.busline.DeliveryFailure;
 import org.busline.DroppedMessage;
 import org.busline.Envelope;
-import org.busline.MessageBus;
 import org.busline.Topic;
 import org.busline.spi.BusFactory;
 import org.slf4j.Logger;
@@ -26,12 +25,18 @@ import org.slf4j.LoggerFactory;
  * state of its own but the handlers, so it is thread-safe. A notice it publishes goes through the {@link Dispatcher}
  * on that thread, after the current message if the thread is delivering one synchronously.
  *
+ * <p><b>Logs</b> under this class. With no error handler given, a failure is logged once: at ERROR with its stack
+ * trace when nobody else handles it, at DEBUG when the requester, the publisher ({@code propagateFailures()}) or a
+ * {@link DeadLetter} subscription receives it ({@link #handler}).
+ *
  * <p><b>Invariants.</b> Never throws; a synchronous handler's {@link Error} is recorded for the outermost delivery to
  * rethrow. A dead letter is
  * never dead-lettered again, and a dead message never announced again, so reporting cannot loop.
  */
 final class DeadLetterOffice {
-    private static final Logger LOG = LoggerFactory.getLogger(MessageBus.class);
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLetterOffice.class);
+    /** The names of the project's own observing subscriptions (metrics), which handle no failure. */
+    static final String OBSERVER_PREFIX = "busline-";
     static final Topic<DeadMessage> DEAD_MESSAGES = Topic.of(DeadMessage.class);
     static final Topic<DeadLetter> DEAD_LETTERS = Topic.of(DeadLetter.class);
     private static final Topic<CircuitBreakerPolicy.StateChange> STATE_CHANGES =
@@ -39,6 +44,7 @@ final class DeadLetterOffice {
 
     private final Resources resources;
     private final String name;
+    /** The error handler the builder was given, or null for the default log ({@link #logFailure}). */
     private final Consumer<? super DeliveryFailure> errorHandler;
     private final Consumer<? super DeadMessage> deadMessageHandler;
     private final Consumer<? super DroppedMessage> droppedHandler;
@@ -51,7 +57,7 @@ final class DeadLetterOffice {
         BusFactory.Configuration config = resources.config;
         this.resources = resources;
         this.name = resources.name;
-        this.errorHandler = config.errorHandler() != null ? config.errorHandler() : this::logFailure;
+        this.errorHandler = config.errorHandler();
         this.deadMessageHandler = config.deadMessageHandler() != null ? config.deadMessageHandler()
                 : new DeadMessageLog(name, LOG, this::near);
         this.droppedHandler = config.droppedHandler() != null ? config.droppedHandler()
@@ -99,12 +105,46 @@ final class DeadLetterOffice {
         if (failure instanceof InterruptedException) {
             Thread.currentThread().interrupt();
         }
-        reportFailure(seen, subscriber.name, failure);
+        reportFailure(seen, subscriber.name, failure, handler(subscriber, original));
         deadLetter(original, subscriber.name, failure, attempts, DeadLetter.Reason.FAILED);
     }
 
-    /** Reports a failure to the error handler alone: a responder's failed stage, which no delivery reports. */
+    /**
+     * Who else handles a failure of this subscriber's delivery, for the default log: the requester, for a responder;
+     * the publisher, under {@code propagateFailures()}; a {@link DeadLetter} subscriber, if one listens (the
+     * subscriptions named {@code busline-...}, the project's own observers such as metrics, do not count); or null.
+     */
+    private String handler(Subscriber subscriber, Envelope<?> original) {
+        if (subscriber.envelopeHandler instanceof ResponderHandler) {
+            return "the requester";
+        }
+        if (subscriber.propagateFailures) {
+            return "the publisher (propagateFailures)";
+        }
+        if (!(original.payload() instanceof DeadLetter)) {
+            for (Subscriber listener : registry.route(DEAD_LETTERS).state.subscribers) {
+                if (!listener.name.startsWith(OBSERVER_PREFIX)) {
+                    return "DeadLetter subscription '" + listener.name + "'";
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Reports a failure to the error handler alone: a responder's failed stage, which the requester receives. */
     void reportFailure(Envelope<?> envelope, String subscriber, Throwable cause) {
+        reportFailure(envelope, subscriber, cause, "the requester");
+    }
+
+    /**
+     * Calls the error handler; or, by default, logs the failure: at ERROR with its stack trace if nobody else handles
+     * it, otherwise once at DEBUG with the stack trace, naming who handles it ({@code handledBy}).
+     */
+    private void reportFailure(Envelope<?> envelope, String subscriber, Throwable cause, String handledBy) {
+        if (errorHandler == null) {
+            logFailure(envelope, subscriber, cause, handledBy);
+            return;
+        }
         try {
             errorHandler.accept(new DeliveryFailure(envelope, subscriber, cause));
         } catch (Throwable handlerFailure) {
@@ -265,8 +305,13 @@ final class DeadLetterOffice {
                 name, subscriber, rejection);
     }
 
-    private void logFailure(DeliveryFailure failure) {
-        LOG.error("Bus '{}': subscription '{}' failed on message {} of topic '{}'", name, failure.subscriber(),
-                failure.envelope().id(), failure.envelope().topic().name(), failure.cause());
+    private void logFailure(Envelope<?> envelope, String subscriber, Throwable cause, String handledBy) {
+        if (handledBy == null) {
+            LOG.error("Bus '{}': subscription '{}' failed on message {} of topic '{}'", name, subscriber,
+                    envelope.id(), envelope.topic().name(), cause);
+        } else if (LOG.isDebugEnabled()) {
+            LOG.debug("Bus '{}': subscription '{}' failed on message {} of topic '{}'; handled by {}", name,
+                    subscriber, envelope.id(), envelope.topic().name(), handledBy, cause);
+        }
     }
 }

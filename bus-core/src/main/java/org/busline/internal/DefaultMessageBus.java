@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -41,13 +42,14 @@ import org.slf4j.LoggerFactory;
  * bus is returned to anybody.
  */
 public final class DefaultMessageBus implements MessageBus {
-    private static final Logger LOG = LoggerFactory.getLogger(MessageBus.class);
+    private static final Logger LOG = LoggerFactory.getLogger(DefaultMessageBus.class);
 
     private final Resources resources;
     private final Registry registry;
     private final Dispatcher dispatcher;
     private final DeadLetterOffice office;
     private final Requests requests;
+    private final RetainedTopics retained;
 
     DefaultMessageBus(org.busline.spi.BusFactory.Configuration config) {
         Interceptor[] interceptors = config.interceptors().toArray(new Interceptor[0]);
@@ -58,7 +60,10 @@ public final class DefaultMessageBus implements MessageBus {
                 config.types(), config.isolatedTopics()), interceptors.length > 0);
         this.dispatcher = new Dispatcher(resources, registry, invoker, office, interceptors);
         this.requests = new Requests(resources);
+        this.retained = new RetainedTopics(resources, config.retainedTopics());
         registry.connect(invoker, office);
+        registry.connect(retained);
+        retained.connect(dispatcher, office);
         office.connect(registry, dispatcher, requests);
         requests.connect(registry, dispatcher, invoker, office);
     }
@@ -119,7 +124,8 @@ public final class DefaultMessageBus implements MessageBus {
         Objects.requireNonNull(topic, "topic");
         Objects.requireNonNull(handler, "handler");
         Objects.requireNonNull(delivery, "delivery");
-        return registry.subscribe(registry.selector(topic), handler, false, delivery, null);
+        Selector selector = registry.selector(topic);
+        return retained.subscribe(() -> registry.subscribe(selector, handler, false, delivery, null), List::of);
     }
 
     @Override
@@ -128,7 +134,8 @@ public final class DefaultMessageBus implements MessageBus {
         Objects.requireNonNull(topic, "topic");
         Objects.requireNonNull(handler, "handler");
         Objects.requireNonNull(delivery, "delivery");
-        return registry.subscribe(registry.selector(topic), handler, true, delivery, null);
+        Selector selector = registry.selector(topic);
+        return retained.subscribe(() -> registry.subscribe(selector, handler, true, delivery, null), List::of);
     }
 
     @Override
@@ -136,7 +143,8 @@ public final class DefaultMessageBus implements MessageBus {
         Objects.requireNonNull(pattern, "pattern");
         Objects.requireNonNull(handler, "handler");
         Objects.requireNonNull(delivery, "delivery");
-        return registry.subscribe(Selector.pattern(pattern), handler, true, delivery, null);
+        Selector selector = Selector.pattern(pattern);
+        return retained.subscribe(() -> registry.subscribe(selector, handler, true, delivery, null), List::of);
     }
 
     @Override
@@ -154,20 +162,22 @@ public final class DefaultMessageBus implements MessageBus {
         for (AnnotatedMethods.Method method : methods) {
             names.add(given == null ? method.name() : methods.size() == 1 ? given : given + "." + method.method());
         }
-        return registry.register(subscriber, given != null ? given : String.join(", ", names), () -> {
+        return retained.subscribe(() -> registry.register(subscriber, given != null ? given : String.join(", ", names),
+                () -> {
             List<Subscriber> added = new ArrayList<>(methods.size());
             try {
                 for (int i = 0; i < methods.size(); i++) {
                     AnnotatedMethods.Method method = methods.get(i);
                     added.add(registry.subscribe(registry.selector(method.topic()), method.handler(),
-                            method.takesEnvelope(), delivery, names.get(i)));
+                            method.takesEnvelope(), method.priority() == 0 ? delivery
+                                    : delivery.priority(method.priority()), names.get(i)));
                 }
             } catch (RuntimeException failure) {
                 added.forEach(Subscriber::close);
                 throw failure;
             }
             return added;
-        });
+        }), Registration::subscribers);
     }
 
     // ---------------------------------------------------------------------------------------------- request/reply
@@ -259,6 +269,33 @@ public final class DefaultMessageBus implements MessageBus {
     /** Replies that came after their request stopped waiting; for tests. */
     long lateReplies() {
         return requests.lateReplies();
+    }
+
+    // ---------------------------------------------------------------------------------------------- retained
+
+    @Override
+    public <T> Optional<T> retained(Topic<T> topic) {
+        Objects.requireNonNull(topic, "topic");
+        return retained.last(topic).map(last -> topic.cast(last.payload()));
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> Optional<Envelope<T>> retainedEnvelope(Topic<T> topic) {
+        Objects.requireNonNull(topic, "topic");
+        // Safe: a retained topic's slot holds only envelopes published on that topic, checked against its type.
+        return retained.last(topic).map(last -> (Envelope<T>) last);
+    }
+
+    @Override
+    public boolean clearRetained(Topic<?> topic) {
+        Objects.requireNonNull(topic, "topic");
+        return retained.clear(topic);
+    }
+
+    @Override
+    public int clearAllRetained() {
+        return retained.clearAll();
     }
 
     // ---------------------------------------------------------------------------------------------- lifecycle

@@ -3,7 +3,6 @@ package org.busline.internal;
 import java.util.ArrayList;
 import java.util.List;
 import org.busline.Envelope;
-import org.busline.MessageBus;
 import org.busline.NoConsumerException;
 import org.busline.PublishResult;
 import org.busline.Topic;
@@ -29,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * reported to the {@link DeadLetterOffice}; a message with no subscription is reported there as dead.
  */
 final class Dispatcher {
-    private static final Logger LOG = LoggerFactory.getLogger(MessageBus.class);
+    private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
 
     private final Resources resources;
     private final Registry registry;
@@ -118,10 +117,12 @@ final class Dispatcher {
         if (envelope == null) {
             return Results.done(0);
         }
-        Route.State state = route.state;
+        Route.State state = route.retained == null ? route.state : route.retained.keep(route, envelope);
         Subscriber[] targets = state.subscribers;
         if (targets.length == 0) {
-            office.dead(envelope, context);
+            if (route.retained == null) {
+                office.dead(envelope, context);
+            }
             return Results.done(0);
         }
         if (state.reserving) {
@@ -375,6 +376,11 @@ final class Dispatcher {
             request.responderFailed(copyFailure);
         }
         return new Pick(target, null, false, office.failedSync(target, envelope, copyFailure));
+    }
+
+    /** Delivers to one synchronous subscriber on this thread, as a send that picked it: a retained message. */
+    PublishResult deliverTo(Subscriber target, Envelope<?> envelope) {
+        return sendToSync(target, envelope, DispatchContext.current());
     }
 
     private PublishResult sendToSync(Subscriber target, Envelope<?> envelope, DispatchContext context) {

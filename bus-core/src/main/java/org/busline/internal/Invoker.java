@@ -3,7 +3,6 @@ package org.busline.internal;
 import java.util.concurrent.TimeoutException;
 import org.busline.DeadLetter;
 import org.busline.Envelope;
-import org.busline.MessageBus;
 import org.busline.RetryPolicy;
 import org.busline.spi.Interceptor;
 import org.slf4j.Logger;
@@ -22,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * standing for a guard's refusal), and the caller hands a failure to the {@link DeadLetterOffice}.
  */
 final class Invoker {
-    private static final Logger LOG = LoggerFactory.getLogger(MessageBus.class);
+    private static final Logger LOG = LoggerFactory.getLogger(Invoker.class);
 
     private final String busName;
     private final Interceptor[] interceptors;

@@ -173,6 +173,19 @@ final class Mailbox {
      * @return false if the mailbox is full
      */
     boolean offer(Envelope<?> envelope, Results.Tracker tracker) {
+        if (!enqueue(envelope, tracker)) {
+            return false;
+        }
+        startDraining();
+        return true;
+    }
+
+    /**
+     * The first half of {@link #offer}: queues the message if there is room, without starting a drain task, for a
+     * caller that holds a lock the handler must not run under (an executor may run the task inline). The caller then
+     * calls {@link #startDraining()}, which reads the drainer count after this write, as a producer must.
+     */
+    boolean enqueue(Envelope<?> envelope, Results.Tracker tracker) {
         if (!room.tryReserve()) {
             return false;
         }
@@ -180,12 +193,16 @@ final class Mailbox {
             tracker.add();
         }
         queue.offer(new QueuedMessage(envelope, tracker, propagation.capture()));
+        return true;
+    }
+
+    /** The second half of {@link #offer}: starts a drain task for what {@link #enqueue} queued, if none runs. */
+    void startDraining() {
         if (drainers.get() < settings.concurrency() && tryAddDrainer()) {
             start();
         } else if (closing) {
             dropWaiting();
         }
-        return true;
     }
 
     /** The name of the subscription it belongs to. */

@@ -20,6 +20,11 @@ final class Registration implements Subscription {
         this.subscribers = List.copyOf(subscribers);
     }
 
+    /** Its subscribers, one per method. */
+    List<Subscriber> subscribers() {
+        return subscribers;
+    }
+
     @Override
     public String name() {
         return name;

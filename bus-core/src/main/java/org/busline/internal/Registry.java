@@ -26,7 +26,8 @@ import org.busline.TypeRef;
  * object itself, which holds the route of the last registry that routed it.
  *
  * <p><b>Invariants.</b> A route's array holds exactly the active subscribers whose selector matches its topic, in
- * subscription order. One topic name carries one type on one bus.
+ * delivery order (priority, higher first, then subscription order); {@link #subscribers} and {@link #responders}
+ * stay in subscription order. One topic name carries one type on one bus.
  */
 final class Registry {
     private static final VarHandle TOPIC_ROUTE;
@@ -47,6 +48,8 @@ final class Registry {
     /** Set once while the bus is wired, before any thread sees it: what new subscribers' mailboxes call. */
     private Invoker invoker;
     private DeadLetterOffice office;
+    /** Set once while the bus is wired: the slots of retained topics, which their routes hold. */
+    private RetainedTopics retained;
 
     private final ConcurrentHashMap<Topic<?>, Route> routes = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Class<?>, Route> classRoutes = new ConcurrentHashMap<>();
@@ -75,6 +78,10 @@ final class Registry {
     void connect(Invoker invoker, DeadLetterOffice office) {
         this.invoker = invoker;
         this.office = office;
+    }
+
+    void connect(RetainedTopics retained) {
+        this.retained = retained;
     }
 
     Resources resources() {
@@ -122,7 +129,8 @@ final class Registry {
                 return route;
             }
             registerName(topic);
-            route = new Route(this, topic, matching(subscribers, topic), intercepted);
+            route = new Route(this, topic, matching(subscribers, topic), intercepted,
+                    retained == null ? null : retained.slot(topic));
             routes.put(topic, route);
             if (!topic.isNamed() && topic.type().type() instanceof Class) {
                 classRoutes.put(topic.type().rawType(), route);
@@ -149,7 +157,8 @@ final class Registry {
     }
 
     private static Subscriber[] matching(Subscriber[] all, Topic<?> topic) {
-        return Arrays.stream(all).filter(s -> s.selector.matches(topic)).toArray(Subscriber[]::new);
+        return Arrays.stream(all).filter(s -> s.selector.matches(topic)).sorted(Subscriber.DELIVERY_ORDER)
+                .toArray(Subscriber[]::new);
     }
 
     /** Guarded by {@link #lock}. */
@@ -291,7 +300,7 @@ final class Registry {
                 : null;
         Subscriber subscriber = new Subscriber(this, number, subscriberName, selector, handler, envelopes,
                 propagateFailures, settings, Guard.of(delivery, subscriberName, resources, office),
-                serialization.isolation(selector, delivery.isIsolated(), subscriberName));
+                serialization.isolation(selector, delivery.isIsolated(), subscriberName), delivery.priority());
         if (subscriber.mailbox != null) {
             mailboxes.removeIf(Mailbox::isRetired);
             mailboxes.add(subscriber.mailbox);

@@ -13,7 +13,6 @@ import java.util.concurrent.atomic.LongAdder;
 import org.busline.DeadLetter;
 import org.busline.Envelope;
 import org.busline.MailboxFullException;
-import org.busline.MessageBus;
 import org.busline.RequestException;
 import org.busline.Topic;
 import org.busline.spi.Scheduler;
@@ -37,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * responder never enters it.
  */
 final class Requests {
-    private static final Logger LOG = LoggerFactory.getLogger(MessageBus.class);
+    private static final Logger LOG = LoggerFactory.getLogger(Requests.class);
 
     private final Resources resources;
     /** Set once while the bus is wired, before any thread sees it. */

@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.busline.Topic;
 
 /**
- * One topic's subscribers, as a copy-on-write array in subscription order: what {@link Registry} finds for a topic.
+ * One topic's subscribers, as a copy-on-write array in delivery order (priority, then subscription order): what {@link Registry} finds for a topic.
  *
  * <p>Publishers read {@link #state} once per publish and use that snapshot throughout, so a concurrent subscribe or
  * unsubscribe never disturbs a delivery in progress. Writers replace the state under the bus's registry lock.
@@ -14,13 +14,22 @@ final class Route {
     final Registry registry;
     final Topic<?> topic;
     volatile State state;
+    /** The last message kept, if the topic is retained ({@link RetainedTopics}); null for most topics. */
+    final RetainedTopics.Slot retained;
     /** Point-to-point sends and requests take tickets here; ticket n starts looking for a taker at n mod count. */
     private final AtomicLong tickets = new AtomicLong();
 
     Route(Registry registry, Topic<?> topic, Subscriber[] subscribers, boolean intercepted) {
+        this(registry, topic, subscribers, intercepted, null);
+    }
+
+    /** A retained topic's route never takes the fast path: each publish keeps its envelope. */
+    Route(Registry registry, Topic<?> topic, Subscriber[] subscribers, boolean intercepted,
+          RetainedTopics.Slot retained) {
         this.registry = registry;
         this.topic = topic;
-        this.state = new State(subscribers, intercepted);
+        this.retained = retained;
+        this.state = new State(subscribers, intercepted || retained != null);
     }
 
     /** The index of the subscriber, of {@code count}, that the next point-to-point message offers itself to first. */
@@ -28,12 +37,21 @@ final class Route {
         return (int) Math.floorMod(tickets.getAndIncrement(), (long) count);
     }
 
-    /** Called under the registry lock with a subscriber newer than all present. */
+    /**
+     * Called under the registry lock with a subscriber newer than all present: it goes after every one of its
+     * priority or higher, before those of lower priority.
+     */
     void add(Subscriber subscriber, boolean intercepted) {
         Subscriber[] current = state.subscribers;
-        Subscriber[] next = Arrays.copyOf(current, current.length + 1);
-        next[current.length] = subscriber;
-        state = new State(next, intercepted);
+        int at = current.length;
+        while (at > 0 && current[at - 1].priority < subscriber.priority) {
+            at--;
+        }
+        Subscriber[] next = new Subscriber[current.length + 1];
+        System.arraycopy(current, 0, next, 0, at);
+        next[at] = subscriber;
+        System.arraycopy(current, at, next, at + 1, current.length - at);
+        state = new State(next, intercepted || retained != null);
     }
 
     /** Called under the registry lock. */
@@ -41,7 +59,7 @@ final class Route {
         Subscriber[] current = state.subscribers;
         Subscriber[] next = Arrays.stream(current).filter(s -> s != subscriber).toArray(Subscriber[]::new);
         if (next.length != current.length) {
-            state = new State(next, intercepted);
+            state = new State(next, intercepted || retained != null);
         }
     }
 

@@ -12,11 +12,13 @@ import org.busline.Topic;
  * One subscribed handler: what it selects, how it is called, and, when asynchronous, its mailbox.
  *
  * <p>Immutable but for {@link #active}, so any thread may read it. Routes hold subscribers in arrays sorted by
- * {@link #sequence}, the order of subscription, which is the order of delivery. {@link #close()} may run on any
+ * {@link #priority}, higher first, then {@link #sequence}, the order of subscription: the order of delivery. {@link #close()} may run on any
  * thread, more than once; only the first removes the subscriber from its routes.
  */
 final class Subscriber implements Subscription {
     final long sequence;
+    /** Higher first in every route; ties in {@link #sequence} order ({@link #DELIVERY_ORDER}). */
+    final int priority;
     final String name;
     final Selector selector;
     /** Exactly one of the two handlers is set. */
@@ -35,7 +37,8 @@ final class Subscriber implements Subscription {
     @SuppressWarnings("unchecked")
     Subscriber(Registry registry, long sequence, String name, Selector selector, Object handler,
                boolean envelopes, boolean propagateFailures, Mailbox.Settings mailbox, Guard guard,
-               Serialization.Isolation isolation) {
+               Serialization.Isolation isolation, int priority) {
+        this.priority = priority;
         this.guard = guard;
         this.registry = registry;
         this.sequence = sequence;
@@ -49,17 +52,21 @@ final class Subscriber implements Subscription {
         this.isolation = isolation;
     }
 
+    /** The order of delivery: priority, higher first, then subscription order. */
+    static final java.util.Comparator<Subscriber> DELIVERY_ORDER =
+            java.util.Comparator.comparingInt((Subscriber s) -> -s.priority).thenComparingLong(s -> s.sequence);
+
     /** A snapshot of this subscription for {@link org.busline.MessageBus#subscriptions()}. */
     SubscriptionInfo info(SubscriptionInfo.Kind kind) {
         Topic<?> topic = selector.topic();
         String pattern = topic == null ? selector.describe() : null;
         CircuitBreakerPolicy.State breaker = guard == null || guard.breaker == null ? null : guard.breaker.state();
         if (mailbox == null) {
-            return new SubscriptionInfo(name, kind, topic, pattern, false, 1, 0, 0, 0, 0, breaker);
+            return new SubscriptionInfo(name, kind, topic, pattern, false, 1, 0, 0, 0, 0, breaker, priority);
         }
         Mailbox.SubscriptionInfoParts parts = mailbox.parts();
         return new SubscriptionInfo(name, kind, topic, pattern, true, parts.concurrency(), parts.capacity(),
-                parts.queued(), parts.workers(), parts.retriesPending(), breaker);
+                parts.queued(), parts.workers(), parts.retriesPending(), breaker, priority);
     }
 
     /**

@@ -44,7 +44,8 @@ public interface BusFactory {
      * @param drainTimeout             how long {@code close()} waits for mailboxes to drain
      * @param interceptors             the interceptors, in the order they run
      * @param propagators              the context propagators of asynchronous deliveries, in order
-     * @param errorHandler             the error handler, or null for the default, which logs at ERROR
+     * @param errorHandler             the error handler, or null for the default, which logs at ERROR (at DEBUG
+     *                                 a failure that another party handles)
      * @param deadMessageHandler       the dead-message handler, or null for the default (WARN once per topic, then
      *                                 DEBUG)
      * @param droppedHandler           the dropped-message handler, or null for the default, which logs at WARN
@@ -54,6 +55,7 @@ public interface BusFactory {
      * @param types                    the type registry of a serializer found through {@link java.util.ServiceLoader}
      * @param isolatedTopics           the topics whose every subscription receives copies
      * @param failSendsWithoutConsumer true if a send to a topic without subscription throws
+     * @param retainedTopics           the topics that keep their last message, in the order they were retained
      */
     record Configuration(String name, Clock clock, Scheduler scheduler, Executor executor, Duration drainTimeout,
                          List<Interceptor> interceptors, List<ContextPropagator> propagators,
@@ -61,6 +63,7 @@ public interface BusFactory {
                          Consumer<? super DeadMessage> deadMessageHandler,
                          Consumer<? super DroppedMessage> droppedHandler, Serializer serializer,
                          Map<Topic<?>, Serializer> topicSerializers, TypeRegistry types,
-                         Set<Topic<?>> isolatedTopics, boolean failSendsWithoutConsumer) {
+                         Set<Topic<?>> isolatedTopics, boolean failSendsWithoutConsumer,
+                         Set<Topic<?>> retainedTopics) {
     }
 }

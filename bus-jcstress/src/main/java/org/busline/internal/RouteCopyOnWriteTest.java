@@ -55,6 +55,6 @@ public class RouteCopyOnWriteTest {
     private static Subscriber subscriber(long sequence) {
         MessageHandler<Object> handler = message -> { };
         return new Subscriber(null, sequence, "s" + sequence, Selector.named(TOPIC), handler, false, false, null,
-                null, null);
+                null, null, 0);
     }
 }

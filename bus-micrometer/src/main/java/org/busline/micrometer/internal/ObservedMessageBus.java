@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -306,6 +307,26 @@ public final class ObservedMessageBus implements MessageBus {
     public boolean hasSubscribers(Class<?> type) {
         Objects.requireNonNull(type, "type");
         return hasSubscribers(Topic.of(type));
+    }
+
+    @Override
+    public <T> Optional<T> retained(Topic<T> topic) {
+        return bus.retained(topic);
+    }
+
+    @Override
+    public <T> Optional<Envelope<T>> retainedEnvelope(Topic<T> topic) {
+        return bus.retainedEnvelope(topic);
+    }
+
+    @Override
+    public boolean clearRetained(Topic<?> topic) {
+        return bus.clearRetained(topic);
+    }
+
+    @Override
+    public int clearAllRetained() {
+        return bus.clearAllRetained();
     }
 
     @Override

@@ -1,0 +1,200 @@
+package org.busline.internal;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.busline.DeliveryException;
+import org.busline.DroppedMessage;
+import org.busline.Envelope;
+import org.busline.Topic;
+
+/**
+ * Retained topics, a side room of routing: the last message published on each topic the builder retained, and its
+ * hand-over to every subscription made later. A bus without retained topics never enters it: {@link #slot} answers
+ * null, the route of such a topic has no slot, and subscribing skips the lock.
+ *
+ * <p><b>Threads.</b> One lock ({@link #lock}) orders the two things that must not interleave: a publish that keeps its
+ * message and reads its route's subscribers ({@link Slot#keep}), and a subscription that joins the routes and reads the
+ * kept messages ({@link #subscribe}). So for each publish and each new subscription exactly one holds: the publish
+ * came first, the subscription is not in its snapshot and reads that message (or a later one) as retained; or the
+ * subscription came first and the publish delivers to it while it read an older message. Either way it is received
+ * exactly once. An asynchronous subscription's retained messages enter its mailbox queue under the lock, before
+ * any publish that follows can put its own, so they come first; its drain task starts after the lock is released.
+ * A synchronous subscription's run on the subscribing thread after the lock is released, so that a handler may
+ * publish and subscribe. The lock is held only to store a reference and read a volatile snapshot, or to join routes
+ * and queue into an empty mailbox: it never waits, and no handler or report runs under it.
+ *
+ * <p><b>Lock order.</b> This lock, then the registry's; never the other way round (the registry never calls here).
+ *
+ * <p><b>Invariants.</b> {@link Slot#last} changes only under the lock; a kept envelope is the one the interceptors'
+ * {@code onPublish} let through, so a vetoed message is never retained.
+ */
+final class RetainedTopics {
+    private final Object lock = new Object();
+    private final Resources resources;
+    /** Fixed at construction, in the builder's order; read without the lock. */
+    private final Map<Topic<?>, Slot> slots;
+    /** Set once while the bus is wired. */
+    private Dispatcher dispatcher;
+    private DeadLetterOffice office;
+
+    /** The last message of one retained topic; what its {@link Route} holds. */
+    static final class Slot {
+        final Topic<?> topic;
+        private final Object lock;
+        /** Written under the lock only; volatile so that {@code retained(topic)} reads it without the lock. */
+        volatile Envelope<?> last;
+
+        Slot(Topic<?> topic, Object lock) {
+            this.topic = topic;
+            this.lock = lock;
+        }
+
+        /**
+         * Keeps a published message as the topic's last, and returns the subscribers it goes to, read under the same
+         * lock so that no subscription made meanwhile receives it twice or never.
+         */
+        Route.State keep(Route route, Envelope<?> envelope) {
+            synchronized (lock) {
+                last = envelope;
+                return route.state;
+            }
+        }
+    }
+
+    RetainedTopics(Resources resources, Set<Topic<?>> retained) {
+        this.resources = resources;
+        Map<Topic<?>, Slot> map = new LinkedHashMap<>();
+        for (Topic<?> topic : retained) {
+            map.put(topic, new Slot(topic, lock));
+        }
+        this.slots = map;
+    }
+
+    void connect(Dispatcher dispatcher, DeadLetterOffice office) {
+        this.dispatcher = dispatcher;
+        this.office = office;
+    }
+
+    /** The slot of a retained topic, or null: what a new route holds. */
+    Slot slot(Topic<?> topic) {
+        return slots.isEmpty() ? null : slots.get(topic);
+    }
+
+    // ---------------------------------------------------------------------------------------------- subscribing
+
+    /**
+     * Makes subscriptions (one, or the methods of a registered object) with {@code subscribe}, then hands each the
+     * retained messages its selector matches, in the builder's order of the topics.
+     */
+    <S> S subscribe(Supplier<S> subscribe, java.util.function.Function<S, List<Subscriber>> subscribers) {
+        if (slots.isEmpty()) {
+            return subscribe.get();
+        }
+        S made;
+        List<Runnable> after = new ArrayList<>();
+        synchronized (lock) {
+            made = subscribe.get();
+            for (Subscriber subscriber : subscribers.apply(made)) {
+                for (Slot slot : slots.values()) {
+                    Envelope<?> last = slot.last;
+                    if (last == null || !subscriber.selector.matches(slot.topic)) {
+                        continue;
+                    }
+                    after.add(subscriber.mailbox != null ? toMailbox(subscriber, last) : () -> toHandler(subscriber,
+                            last));
+                }
+            }
+        }
+        for (Runnable next : after) {
+            next.run();
+        }
+        return made;
+    }
+
+    /**
+     * Under the lock: queues the message in the new mailbox, ahead of any later publish, and returns what is left to
+     * do once the lock is released: start the drain task (an executor may run it inline, and no handler runs under
+     * the lock), or report a copy that failed or a message that did not fit (more retained topics match than the
+     * mailbox holds), as a full mailbox's message.
+     */
+    private Runnable toMailbox(Subscriber subscriber, Envelope<?> last) {
+        Envelope<?> message;
+        try {
+            message = subscriber.forMailbox(last);
+        } catch (RuntimeException copyFailure) {
+            return () -> office.failedSync(subscriber, last, copyFailure);
+        }
+        if (!subscriber.mailbox.enqueue(message, null)) {
+            return () -> office.dropped(message, subscriber.name, DroppedMessage.Reason.MAILBOX_FULL, null, 0);
+        }
+        return subscriber.mailbox::startDraining;
+    }
+
+    /** On the subscribing thread, as a send to that one subscriber; its failure is reported, never thrown here. */
+    private void toHandler(Subscriber subscriber, Envelope<?> last) {
+        if (!subscriber.isActive()) {
+            return;
+        }
+        try {
+            dispatcher.deliverTo(subscriber, last);
+        } catch (DeliveryException propagated) {
+            // propagateFailures() makes a publisher learn of its message's failure; the subscriber is no publisher,
+            // and the failure was reported to the error handler and dead-lettered already.
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- reading, clearing
+
+    /** The last message of a retained topic, if any. */
+    Optional<Envelope<?>> last(Topic<?> topic) {
+        return Optional.ofNullable(slotOf(topic, "retained").last);
+    }
+
+    /** Forgets the last message of a retained topic; true if there was one. */
+    boolean clear(Topic<?> topic) {
+        Slot slot = slotOf(topic, "clearRetained");
+        synchronized (lock) {
+            Envelope<?> last = slot.last;
+            slot.last = null;
+            return last != null;
+        }
+    }
+
+    /** Forgets the last message of every retained topic; how many there were. */
+    int clearAll() {
+        int cleared = 0;
+        synchronized (lock) {
+            for (Slot slot : slots.values()) {
+                if (slot.last != null) {
+                    slot.last = null;
+                    cleared++;
+                }
+            }
+        }
+        return cleared;
+    }
+
+    private Slot slotOf(Topic<?> topic, String method) {
+        Slot slot = slots.get(topic);
+        if (slot == null) {
+            throw new IllegalArgumentException(method + "(topic): topic '" + topic.name() + "' of type "
+                    + topic.type() + " is not retained on bus '" + resources.name + "'; retain it with "
+                    + "MessageBus.builder().retain(topic)" + (slots.isEmpty() ? "" : " (retained: "
+                    + names() + ")"));
+        }
+        return slot;
+    }
+
+    private String names() {
+        List<String> names = new ArrayList<>(slots.size());
+        for (Topic<?> topic : slots.keySet()) {
+            names.add("'" + topic.name() + "'");
+        }
+        return String.join(", ", names);
+    }
+}
