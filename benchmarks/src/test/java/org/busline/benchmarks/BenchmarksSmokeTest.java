@@ -90,4 +90,28 @@ class BenchmarksSmokeTest {
         assertThat(threads).containsExactlyInAnyOrderEntriesOf(
                 Map.of("AsyncThroughputBenchmark", 1, "AsyncMultiProducerBenchmark", 2));
     }
+
+    /** The Kafka scenario lives in a package of its own, as it starts a broker: it runs once here, its methods both. */
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void runsTheKafkaBridgeBenchmarkOnceAgainstItsOwnBroker() throws RunnerException {
+        Options options = new OptionsBuilder()
+                .include("^" + Event.class.getPackageName().replace(".", "\\.")
+                        + "\\.kafka\\.KafkaBridgeBenchmark\\.")
+                .forks(0)
+                .warmupIterations(0)
+                .measurementIterations(1)
+                .measurementTime(TimeValue.milliseconds(200))
+                .shouldFailOnError(true)
+                .verbosity(VerboseMode.SILENT)
+                .build();
+
+        TreeSet<String> ran = new TreeSet<>();
+        for (RunResult result : new Runner(options).run()) {
+            String benchmark = result.getParams().getBenchmark();
+            ran.add(benchmark.substring(benchmark.lastIndexOf('.') + 1));
+            assertThat(result.getPrimaryResult().getScore()).as(benchmark).isPositive();
+        }
+        assertThat(ran).hasSize(2);
+    }
 }
