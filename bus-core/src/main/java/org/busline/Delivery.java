@@ -55,6 +55,7 @@ public final class Delivery {
     private final CircuitBreakerPolicy circuitBreaker;
     private final int idempotenceWindow;
     private final boolean isolated;
+    private final RateLimit rateLimit;
 
     /** A mutable copy of every option, changed by one refining method before it makes the next instance. */
     private static final class Options {
@@ -71,6 +72,7 @@ public final class Delivery {
         CircuitBreakerPolicy circuitBreaker;
         int idempotenceWindow;
         boolean isolated;
+        RateLimit rateLimit;
 
         Options(boolean async, Executor executor, int concurrency) {
             this.async = async;
@@ -92,6 +94,7 @@ public final class Delivery {
             circuitBreaker = from.circuitBreaker;
             idempotenceWindow = from.idempotenceWindow;
             isolated = from.isolated;
+            rateLimit = from.rateLimit;
         }
     }
 
@@ -109,6 +112,7 @@ public final class Delivery {
         this.circuitBreaker = options.circuitBreaker;
         this.idempotenceWindow = options.idempotenceWindow;
         this.isolated = options.isolated;
+        this.rateLimit = options.rateLimit;
     }
 
     /** Returns a copy of this delivery with one change. */
@@ -358,6 +362,46 @@ public final class Delivery {
     }
 
     /**
+     * Limits the subscription (or responder) to {@code permits} messages per {@code per}, with a burst of
+     * {@code permits}: see {@link #rateLimit(RateLimit)}.
+     *
+     * @param permits how many messages per period; positive
+     * @param per     the period; positive
+     * @return the refined delivery
+     * @throws IllegalArgumentException if {@code permits} or {@code per} is not positive
+     */
+    public Delivery rateLimit(int permits, Duration per) {
+        return rateLimit(RateLimit.of(permits, per));
+    }
+
+    /**
+     * Limits how fast the subscription (or responder) receives messages, by a token bucket on the bus's scheduler
+     * clock. <b>Asynchronous</b>: the mailbox holds its messages and hands them to the handler no faster than the
+     * limit; they wait in the bounded mailbox, so under a lasting excess the {@link OverflowPolicy} applies when it
+     * fills. A message waiting for its token keeps its drainer slot (as a retry does), so order is kept with
+     * concurrency 1; retries of a failed message take no new token. <b>Synchronous</b>: a call that finds no token
+     * is rejected at once, as the bulkhead rejects, and goes to the dead-letter path with
+     * {@link DeadLetter.Reason#RATE_LIMITED}; it counts in {@link PublishResult#reached()}, fails
+     * {@link PublishResult#completion()}, and fails a request with {@link RequestException.Reason#REJECTED}.
+     *
+     * @param rateLimit the limit; not null
+     * @return the refined delivery
+     */
+    public Delivery rateLimit(RateLimit rateLimit) {
+        Objects.requireNonNull(rateLimit, "rateLimit");
+        return with(options -> options.rateLimit = rateLimit);
+    }
+
+    /**
+     * Returns the rate limit.
+     *
+     * @return the limit set with {@link #rateLimit(RateLimit)}, or null for none
+     */
+    public RateLimit rateLimit() {
+        return rateLimit;
+    }
+
+    /**
      * Tells whether delivery is asynchronous.
      *
      * @return true for asynchronous delivery
@@ -507,6 +551,9 @@ public final class Delivery {
         }
         if (isolated) {
             text.append(", isolated");
+        }
+        if (rateLimit != null) {
+            text.append(", rateLimit=").append(rateLimit);
         }
         return text.append(']').toString();
     }

@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The handler's call: one attempt at delivering one message to one subscriber, through its guard (idempotence,
- * bulkhead, circuit breaker, attempt deadline) and inside the interceptors' {@code beforeDelivery} and
+ * bulkhead, rate limit, circuit breaker, attempt deadline) and inside the interceptors' {@code beforeDelivery} and
  * {@code afterDelivery}. Both the caller's-thread dispatch and the mailboxes call it; neither calls a handler any
  * other way.
  *
@@ -63,6 +63,10 @@ final class Invoker {
             return new Rejected(DeadLetter.Reason.BULKHEAD_FULL);
         }
         try {
+            if (guard.limiter != null && guard.limiter.tryAcquire() != 0L) {
+                guard.forget(envelope.id());
+                return new Rejected(DeadLetter.Reason.RATE_LIMITED);
+            }
             int permit = guard.breaker == null ? CircuitBreaker.PERMITTED : guard.breaker.acquire();
             if (permit == CircuitBreaker.REJECTED) {
                 guard.forget(envelope.id());
