@@ -311,6 +311,53 @@ public interface MessageBus extends AutoCloseable {
     <R> CompletableFuture<R> request(Object request, Class<R> replyType, Duration timeout);
 
     /**
+     * Scatter-gather: asks every responder of a topic at once and completes with what they answered by the deadline,
+     * as {@link #requestAll(Topic, Object, Class, Gather)} with {@code Gather.within(deadline)}.
+     *
+     * @param topic     the topic; not null
+     * @param request   the request; not null
+     * @param replyType the class of the replies; not primitive
+     * @param deadline  how long to wait for the replies; positive
+     * @param <Q>       the type of requests
+     * @param <R>       the type of the replies
+     * @return the future of what was gathered
+     */
+    default <Q, R> CompletableFuture<Gathered<R>> requestAll(Topic<Q> topic, Q request, Class<R> replyType,
+                                                           Duration deadline) {
+        return requestAll(topic, request, replyType, Gather.within(deadline));
+    }
+
+    /**
+     * Scatter-gather: asks every responder of a topic, each with a request of its own (its own id, one correlation
+     * id, one deadline), and completes with a {@link Gathered}: the replies that came by the deadline, each with its
+     * responder's name, the responders that failed (with the cause), and those that did not answer. It never fails
+     * because of one responder. It completes at the deadline at the latest, when every responder has answered or
+     * failed, or as soon as the options say it has enough ({@link Gather#first(int)}, {@link Gather#until}). Once it
+     * has completed, no reply is handed over any more: a reply that comes later is reported to the dropped-message
+     * handler as {@link DroppedMessage.Reason#LATE_REPLY}, as for {@link #request}, and nothing of the gathering
+     * stays in the bus.
+     *
+     * <p>Synchronous responders run on the caller's thread, one after another, each within what is left of the
+     * deadline; asynchronous ones in their mailboxes, all at once. Once the gathering has enough, the synchronous
+     * responders not asked yet are not asked, and are listed as unanswered. A topic without responders gives an
+     * empty {@code Gathered} at once. Responders' guards apply as for {@code request}: a rejection (bulkhead, rate
+     * limit, open breaker) is that responder's failure.
+     *
+     * @param topic     the topic; not null
+     * @param request   the request; not null
+     * @param replyType the class of the replies; not primitive
+     * @param options   the deadline and when to complete early; not null
+     * @param <Q>       the type of requests
+     * @param <R>       the type of the replies
+     * @return the future of what was gathered; failed only with a {@link RequestException} of reason
+     *         {@code BUS_CLOSED} if the bus is closed
+     * @throws NullPointerException     if an argument is null
+     * @throws IllegalArgumentException if the request is not of the topic's type or {@code replyType} is primitive
+     */
+    <Q, R> CompletableFuture<Gathered<R>> requestAll(Topic<Q> topic, Q request, Class<R> replyType,
+                                                   Gather<? super R> options);
+
+    /**
      * Sends a request with the metadata of an envelope (headers, and its id and correlation id if it has them, as
      * {@link #publish(Envelope)} takes them) and returns the future of the reply in its envelope: on the type topic
      * of {@code replyType}, with the request's correlation id, the request's id as causation id and the bus clock's
