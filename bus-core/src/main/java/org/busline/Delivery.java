@@ -56,6 +56,7 @@ public final class Delivery {
     private final int idempotenceWindow;
     private final boolean isolated;
     private final RateLimit rateLimit;
+    private final String module;
 
     /** A mutable copy of every option, changed by one refining method before it makes the next instance. */
     private static final class Options {
@@ -73,6 +74,7 @@ public final class Delivery {
         int idempotenceWindow;
         boolean isolated;
         RateLimit rateLimit;
+        String module;
 
         Options(boolean async, Executor executor, int concurrency) {
             this.async = async;
@@ -95,6 +97,7 @@ public final class Delivery {
             idempotenceWindow = from.idempotenceWindow;
             isolated = from.isolated;
             rateLimit = from.rateLimit;
+            module = from.module;
         }
     }
 
@@ -113,6 +116,7 @@ public final class Delivery {
         this.idempotenceWindow = options.idempotenceWindow;
         this.isolated = options.isolated;
         this.rateLimit = options.rateLimit;
+        this.module = options.module;
     }
 
     /** Returns a copy of this delivery with one change. */
@@ -402,6 +406,39 @@ public final class Delivery {
     }
 
     /**
+     * Names the module the subscription (or responder) belongs to, for the bus's
+     * {@linkplain MessageBus.Builder#boundaries(Boundaries) module boundaries}: it is checked at subscribe as that
+     * module's consumer, and its handler publishes as that module. Without it, a subscription with a
+     * {@linkplain #name(String) given name} that contains a dot belongs to the module named by the text before the
+     * first dot ({@code payments.capture} to {@code payments}); other subscriptions name no module.
+     *
+     * @param module a word without spaces
+     * @return the refined delivery
+     * @throws IllegalArgumentException if {@code module} is blank or contains spaces
+     */
+    public Delivery module(String module) {
+        Objects.requireNonNull(module, "module");
+        if (module.isBlank() || module.chars().anyMatch(Character::isWhitespace) || module.equals("*")) {
+            throw new IllegalArgumentException("module must be a word without spaces, but was '" + module + "'");
+        }
+        return with(options -> options.module = module);
+    }
+
+    /**
+     * Returns the module.
+     *
+     * @return the module set with {@link #module(String)}, else the text before the first dot of a given name that
+     *         has one, else null
+     */
+    public String module() {
+        if (module != null) {
+            return module;
+        }
+        int dot = name == null ? -1 : name.indexOf('.');
+        return dot > 0 ? name.substring(0, dot) : null;
+    }
+
+    /**
      * Tells whether delivery is asynchronous.
      *
      * @return true for asynchronous delivery
@@ -554,6 +591,9 @@ public final class Delivery {
         }
         if (rateLimit != null) {
             text.append(", rateLimit=").append(rateLimit);
+        }
+        if (module != null) {
+            text.append(", module=").append(module);
         }
         return text.append(']').toString();
     }

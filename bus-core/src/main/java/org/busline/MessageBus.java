@@ -358,6 +358,34 @@ public interface MessageBus extends AutoCloseable {
                                                    Gather<? super R> options);
 
     /**
+     * Runs {@code action} on this thread as module {@code module}: what it publishes, sends or requests is checked
+     * against the bus's {@linkplain Builder#boundaries(Boundaries) module boundaries} as that module's. Nests; the
+     * module before is restored afterwards. A handler of a subscription that names its module publishes as that
+     * module without this. Without boundaries, it just runs {@code action}.
+     *
+     * @param module the publishing module; not blank
+     * @param action what to run; not null
+     * @throws IllegalArgumentException if {@code module} is blank
+     */
+    void asModule(String module, Runnable action);
+
+    /**
+     * As {@link #asModule(String, Runnable)}, returning what {@code action} returns.
+     *
+     * @param module the publishing module; not blank
+     * @param action what to run; not null
+     * @param <T>    the type of the result
+     * @return the result of {@code action}
+     */
+    default <T> T asModule(String module, java.util.function.Supplier<T> action) {
+        Objects.requireNonNull(action, "action");
+        List<T> result = new ArrayList<>(1);
+        Runnable run = () -> result.add(action.get());
+        asModule(module, run);
+        return result.get(0);
+    }
+
+    /**
      * Sends a request with the metadata of an envelope (headers, and its id and correlation id if it has them, as
      * {@link #publish(Envelope)} takes them) and returns the future of the reply in its envelope: on the type topic
      * of {@code replyType}, with the request's correlation id, the request's id as causation id and the bus clock's
@@ -628,6 +656,7 @@ public interface MessageBus extends AutoCloseable {
         private TypeRegistry types = TypeRegistry.empty();
         private final Set<Topic<?>> isolatedTopics = new LinkedHashSet<>();
         private boolean failSendsWithoutConsumer;
+        private Boundaries boundaries = Boundaries.none();
 
         private Builder() {
         }
@@ -777,6 +806,24 @@ public interface MessageBus extends AutoCloseable {
         }
 
         /**
+         * Enforces module boundaries: which module owns which topics, and who else may publish or consume them. A
+         * subscription or responder names its module with {@link Delivery#module(String)} (or by a given name of the
+         * form {@code module.rest}, see there); a publisher with {@link MessageBus#asModule(String, Runnable)}, and a
+         * handler publishes as the module of its subscription. A forbidden subscription fails at {@code subscribe}
+         * and a forbidden publish, send or request with {@link IllegalStateException}, each naming module, topic and
+         * rule; in {@link Boundaries.Mode#AUDIT audit mode} they are logged once per module, topic and rule, counted,
+         * reported to the boundaries' {@linkplain Boundaries#onViolation listener}, and allowed. Without boundaries
+         * (the default) nothing is checked and nothing costs.
+         *
+         * @param boundaries the rules; not null
+         * @return this builder
+         */
+        public Builder boundaries(Boundaries boundaries) {
+            this.boundaries = Objects.requireNonNull(boundaries, "boundaries");
+            return this;
+        }
+
+        /**
          * Sets the bus-wide serializer of isolated delivery ({@link Delivery#isolated()}, {@link #isolate(Topic)}),
          * used for every topic that has none of its own. Default: one made by the first {@link SerializerProvider}
          * that {@link java.util.ServiceLoader} finds on the class path or module path (such as {@code bus-jackson}'s),
@@ -838,7 +885,7 @@ public interface MessageBus extends AutoCloseable {
             return Factory.INSTANCE.create(new BusFactory.Configuration(name, clock, scheduler, executor,
                     drainTimeout, List.copyOf(interceptors), List.copyOf(propagators), errorHandler, deadMessageHandler,
                     droppedHandler, serializer, Map.copyOf(topicSerializers), types, Set.copyOf(isolatedTopics),
-                    failSendsWithoutConsumer));
+                    failSendsWithoutConsumer, boundaries));
         }
 
         /** The implementation's factory, found once: the one of this module, whatever else the path holds. */

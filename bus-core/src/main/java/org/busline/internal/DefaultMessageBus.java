@@ -221,6 +221,28 @@ public final class DefaultMessageBus implements MessageBus {
     }
 
     @Override
+    public void asModule(String module, Runnable action) {
+        Objects.requireNonNull(module, "module");
+        Objects.requireNonNull(action, "action");
+        if (module.isBlank()) {
+            throw new IllegalArgumentException("module must not be blank, but was '" + module + "'");
+        }
+        DispatchContext context = DispatchContext.current();
+        String outer = context.module;
+        context.module = module;
+        try {
+            action.run();
+        } finally {
+            context.module = outer;
+        }
+    }
+
+    /** Boundary violations so far; for tests. */
+    long boundaryViolations() {
+        return resources.boundaries == null ? 0L : resources.boundaries.violations();
+    }
+
+    @Override
     public <Q, R> CompletableFuture<Gathered<R>> requestAll(Topic<Q> topic, Q request, Class<R> replyType,
                                                           Gather<? super R> options) {
         Objects.requireNonNull(topic, "topic");

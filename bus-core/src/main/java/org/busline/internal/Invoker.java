@@ -179,8 +179,22 @@ final class Invoker {
         return null;
     }
 
-    /** Calls one handler inside the interceptors. Returns its failure, or null. */
+    /** Calls one handler inside the interceptors, as its module if it names one. Returns its failure, or null. */
     private Throwable call(Subscriber subscriber, Envelope<?> envelope) {
+        if (subscriber.module == null) {
+            return callInside(subscriber, envelope);
+        }
+        DispatchContext context = DispatchContext.current();
+        String outer = context.module;
+        context.module = subscriber.module;
+        try {
+            return callInside(subscriber, envelope);
+        } finally {
+            context.module = outer;
+        }
+    }
+
+    private Throwable callInside(Subscriber subscriber, Envelope<?> envelope) {
         if (interceptors.length == 0) {
             try {
                 subscriber.invoke(envelope.payload(), envelope);

@@ -120,6 +120,9 @@ final class Requests {
         }
         Route route = registry.responderRoute(topic);
         DispatchContext context = DispatchContext.current();
+        if (resources.boundaries != null) {
+            resources.boundaries.checkPublish(topic, context);
+        }
         Envelope<?> envelope = given == null ? resources.newEnvelope(topic, payload, context.envelope(resources))
                 : resources.stamp(given, context.envelope(resources));
         envelope = dispatcher.intercept(route, envelope);
@@ -162,6 +165,9 @@ final class Requests {
                             + "' failed: requestAll() must not be called after close()", null));
         }
         Route route = registry.responderRoute(topic);
+        if (resources.boundaries != null) {
+            resources.boundaries.checkPublish(topic, DispatchContext.current());
+        }
         Subscriber[] targets = route.state.subscribers;
         String[] names = new String[targets.length];
         for (int i = 0; i < targets.length; i++) {

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
+import org.busline.Boundaries;
 import org.busline.DeadMessage;
 import org.busline.DeliveryFailure;
 import org.busline.DroppedMessage;
@@ -54,6 +55,7 @@ public interface BusFactory {
      * @param types                    the type registry of a serializer found through {@link java.util.ServiceLoader}
      * @param isolatedTopics           the topics whose every subscription receives copies
      * @param failSendsWithoutConsumer true if a send to a topic without subscription throws
+     * @param boundaries               the module boundaries, never null ({@link Boundaries#none()} for none)
      */
     record Configuration(String name, Clock clock, Scheduler scheduler, Executor executor, Duration drainTimeout,
                          List<Interceptor> interceptors, List<ContextPropagator> propagators,
@@ -61,6 +63,6 @@ public interface BusFactory {
                          Consumer<? super DeadMessage> deadMessageHandler,
                          Consumer<? super DroppedMessage> droppedHandler, Serializer serializer,
                          Map<Topic<?>, Serializer> topicSerializers, TypeRegistry types,
-                         Set<Topic<?>> isolatedTopics, boolean failSendsWithoutConsumer) {
+                         Set<Topic<?>> isolatedTopics, boolean failSendsWithoutConsumer, Boundaries boundaries) {
     }
 }

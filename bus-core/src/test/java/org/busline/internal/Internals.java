@@ -11,4 +11,9 @@ public final class Internals {
     public static int awaitingRequests(MessageBus bus) {
         return ((DefaultMessageBus) bus).awaitingRequests();
     }
+
+    /** Boundary violations so far, refused or audited. */
+    public static long boundaryViolations(MessageBus bus) {
+        return ((DefaultMessageBus) bus).boundaryViolations();
+    }
 }

@@ -124,6 +124,11 @@ public final class ObservedMessageBus implements MessageBus {
     }
 
     @Override
+    public void asModule(String module, Runnable action) {
+        bus.asModule(module, action);
+    }
+
+    @Override
     public <Q, R> CompletableFuture<Gathered<R>> requestAll(Topic<Q> topic, Q request, Class<R> replyType,
                                                           Gather<? super R> options) {
         return bus.requestAll(topic, request, replyType, options);
