@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * <p><b>Design note.</b> A bus without rules has no such room ({@link #of} returns null), so the hot path pays one
  * null check of a final field. The publishing module is the thread's ({@link DispatchContext#module}): set by
  * {@code asModule}, or by the {@link Invoker} around the handler of a subscription that names its module. The topics
- * of the bus's own notices are never checked.
+ * of the bus's own notices are never checked. Publish decisions are remembered by topic and module (up to
+ * {@value #CACHED} topics), so a publish under rules looks two maps up and allocates nothing.
  *
  * <p><b>Threads.</b> Thread-safe: the boundaries are immutable, the audit's memory a concurrent set, the count an
  * adder.
@@ -36,6 +37,10 @@ final class BoundaryCheck {
     private final String busName;
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
     private final LongAdder violations = new LongAdder();
+    /** Publish decisions by topic, then module ({@code ""} for none); at most {@link #CACHED} topics. */
+    private final ConcurrentHashMap<Topic<?>, ConcurrentHashMap<String, Optional<Boundaries.Violation>>> decided =
+            new ConcurrentHashMap<>();
+    private static final int CACHED = 10_000;
 
     private BoundaryCheck(Boundaries boundaries, String busName) {
         this.boundaries = boundaries;
@@ -70,8 +75,20 @@ final class BoundaryCheck {
         if (NOTICES.contains(topic.name())) {
             return;
         }
-        decide(boundaries.check(Boundaries.Action.PUBLISH, context.module, topic.name()),
-                "the message was published to nobody");
+        String module = context.module;
+        String key = module == null ? "" : module;
+        ConcurrentHashMap<String, Optional<Boundaries.Violation>> byModule = decided.get(topic);
+        Optional<Boundaries.Violation> verdict = byModule == null ? null : byModule.get(key);
+        if (verdict == null) {
+            verdict = boundaries.check(Boundaries.Action.PUBLISH, module, topic.name());
+            if (byModule == null && decided.size() < CACHED) {
+                byModule = decided.computeIfAbsent(topic, unused -> new ConcurrentHashMap<>());
+            }
+            if (byModule != null && byModule.size() < CACHED) {
+                byModule.put(key, verdict);
+            }
+        }
+        decide(verdict, "the message was published to nobody");
     }
 
     private void decide(Optional<Boundaries.Violation> found, String consequence) {
