@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -27,6 +28,8 @@ import java.util.function.Consumer;
  * publish billing orders.refunds         # billing may publish orders.refunds too
  * deny consume payments orders.internal.&gt; # never, even if a grant says so
  * deny publish * audit.&gt;                 # nobody but audit's owner publishes there
+ * limit payments orders.refunds 10/1s    # payments publishes orders.refunds at most 10 a second
+ * limit * metrics.&gt; 1000/1s burst 2000   # each module its own bucket; durations in ms, s, m or h
  * </pre>
  * Topic patterns are the bus's ({@link MessageBus#subscribePattern}): dot-separated tokens, {@code *} one token, a
  * final {@code >} one or more; a pattern without wildcards is a topic name. A module is a non-blank word, or
@@ -36,8 +39,11 @@ import java.util.function.Consumer;
  * module of the most specific {@code owns} rule that matches it. The owner may always publish and consume its topics.
  * Anybody else is refused by a {@code deny} rule that matches; else allowed on a topic nobody owns, and on an owned
  * topic only with a {@code publish} (or {@code consume}) grant that matches. A publisher or subscription that names
- * no module is not checked, unless {@code require-modules} is set. The topics of the bus's own notices (dead letters,
- * dead messages, breaker changes) are never checked.
+ * no module is not checked, unless {@code require-modules} is set. A {@code limit} rule allows nothing by itself: a
+ * publish that is allowed is then counted against each limit rule that matches the module (each module its own token
+ * bucket, on the bus's scheduler clock, shared by all topics the rule matches); beyond it the publish is a violation
+ * like any other. A {@code limit *} rule applies to publishers naming no module too. The topics of the bus's own
+ * notices (dead letters, dead messages, breaker changes) are never checked.
  *
  * <p>Immutable and thread-safe.
  */
@@ -69,7 +75,9 @@ public final class Boundaries {
         /** The module may not publish the topics. */
         DENY_PUBLISH,
         /** The module may not consume the topics. */
-        DENY_CONSUME
+        DENY_CONSUME,
+        /** The module may publish the topics at most at a {@link RateLimit rate}. */
+        LIMIT_PUBLISH
     }
 
     /**
@@ -79,8 +87,9 @@ public final class Boundaries {
      * @param module  the module it is about, or {@code *} for every module (not for {@code OWNS}); not blank
      * @param pattern the topics, as a pattern of the bus; not blank
      * @param line    the line of the text it was read from, or 0 if it was built in code
+     * @param limit   the rate of a {@code LIMIT_PUBLISH} rule; null for every other kind
      */
-    public record Rule(Kind kind, String module, String pattern, int line) {
+    public record Rule(Kind kind, String module, String pattern, int line, RateLimit limit) {
         /**
          * Checks the components.
          *
@@ -88,9 +97,15 @@ public final class Boundaries {
          * @param module  a word without spaces, or {@code *} for all but OWNS
          * @param pattern a valid pattern
          * @param line    zero or more
-         * @throws IllegalArgumentException if the module or the pattern is invalid
+         * @param limit   set for {@code LIMIT_PUBLISH} only
+         * @throws IllegalArgumentException if the module or the pattern is invalid, or the limit is missing or
+         *                                  misplaced
          */
         public Rule {
+            if ((kind == Kind.LIMIT_PUBLISH) != (limit != null)) {
+                throw new IllegalArgumentException("a rate limit belongs to a limit rule, and a limit rule needs one "
+                        + "(kind " + kind + ", limit " + limit + ")");
+            }
             Objects.requireNonNull(kind, "kind");
             Objects.requireNonNull(module, "module");
             Objects.requireNonNull(pattern, "pattern");
@@ -102,6 +117,18 @@ public final class Boundaries {
                         + pattern + "')");
             }
             tokens(pattern);
+        }
+
+        /**
+         * Makes a rule without a rate limit.
+         *
+         * @param kind    any kind but {@code LIMIT_PUBLISH}
+         * @param module  the module, or {@code *}
+         * @param pattern the topics
+         * @param line    the line, or 0
+         */
+        public Rule(Kind kind, String module, String pattern, int line) {
+            this(kind, module, pattern, line, null);
         }
 
         /**
@@ -133,8 +160,14 @@ public final class Boundaries {
                 case CONSUME -> "consume";
                 case DENY_PUBLISH -> "deny publish";
                 case DENY_CONSUME -> "deny consume";
+                case LIMIT_PUBLISH -> "limit";
             };
-            return verb + " " + module + " " + pattern;
+            String text = verb + " " + module + " " + pattern;
+            if (limit == null) {
+                return text;
+            }
+            text += " " + limit.permits() + "/" + durationText(limit.per());
+            return limit.burst() == limit.permits() ? text : text + " burst " + limit.burst();
         }
     }
 
@@ -361,6 +394,24 @@ public final class Boundaries {
         return Optional.empty();
     }
 
+    /**
+     * Returns the limit rules that count a module's publish of a topic.
+     *
+     * @param module the module, or null for a publisher naming none
+     * @param topic  the topic name; not null
+     * @return the matching {@code LIMIT_PUBLISH} rules, in order
+     */
+    public List<Rule> limitsOf(String module, String topic) {
+        List<Rule> limits = new ArrayList<>();
+        for (Rule rule : rules) {
+            if (rule.kind() == Kind.LIMIT_PUBLISH && (module == null ? rule.module().equals("*")
+                    : rule.isAbout(module)) && rule.matches(topic)) {
+                limits.add(rule);
+            }
+        }
+        return limits;
+    }
+
     /** The most specific owns rule of a topic name, or null. */
     private Rule ownerOf(String topic) {
         Rule best = null;
@@ -400,6 +451,21 @@ public final class Boundaries {
 
     private static int specificity(String pattern) {
         return pattern.contains("*") || pattern.endsWith(">") ? pattern.length() : Integer.MAX_VALUE;
+    }
+
+    /** A duration as the text format writes it. */
+    private static String durationText(Duration duration) {
+        long millis = duration.toMillis();
+        if (duration.toNanos() % 1_000_000L != 0L) {
+            return duration.toNanos() / 1_000_000L + "ms";
+        }
+        if (millis % 3_600_000L == 0L) {
+            return millis / 3_600_000L + "h";
+        }
+        if (millis % 60_000L == 0L) {
+            return millis / 60_000L + "m";
+        }
+        return millis % 1000L == 0L ? millis / 1000L + "s" : millis + "ms";
     }
 
     private static String at(Rule rule) {
@@ -552,6 +618,19 @@ public final class Boundaries {
         }
 
         /**
+         * Limits how often a module ({@code *}: each module, and publishers naming none) publishes topics.
+         *
+         * @param module  the module, or {@code *}
+         * @param pattern the topics
+         * @param limit   the rate; not null
+         * @return this builder
+         */
+        public Builder limitPublish(String module, String pattern, RateLimit limit) {
+            rules.add(new Rule(Kind.LIMIT_PUBLISH, module, pattern, 0, Objects.requireNonNull(limit, "limit")));
+            return this;
+        }
+
+        /**
          * Makes the bus report violations instead of refusing them.
          *
          * @return this builder
@@ -612,9 +691,56 @@ public final class Boundaries {
                     };
                     rules.add(new Rule(kind, words[2], words[3], line));
                 }
+                case "limit" -> {
+                    if (words.length != 4 && (words.length != 6 || !words[4].equals("burst"))) {
+                        throw new IllegalArgumentException("expected 'limit <module> <pattern> <permits>/<duration> "
+                                + "[burst <n>]'");
+                    }
+                    RateLimit limit = rate(words[3]);
+                    if (words.length == 6) {
+                        limit = limit.withBurst(number(words[5], "burst"));
+                    }
+                    rules.add(new Rule(Kind.LIMIT_PUBLISH, words[1], words[2], line, limit));
+                }
                 default -> throw new IllegalArgumentException("unknown rule '" + words[0] + "'; expected mode, "
-                        + "require-modules, owns, publish, consume or deny");
+                        + "require-modules, owns, publish, consume, deny or limit");
             }
+        }
+
+        private static RateLimit rate(String text) {
+            int slash = text.indexOf('/');
+            if (slash <= 0) {
+                throw new IllegalArgumentException("a rate must read <permits>/<duration>, such as 10/1s, but was '"
+                        + text + "'");
+            }
+            return RateLimit.of(number(text.substring(0, slash), "permits"), duration(text.substring(slash + 1)));
+        }
+
+        private static int number(String text, String what) {
+            try {
+                return Integer.parseInt(text);
+            } catch (NumberFormatException notANumber) {
+                throw new IllegalArgumentException(what + " must be a whole number, but was '" + text + "'");
+            }
+        }
+
+        private static Duration duration(String text) {
+            String unit = text.endsWith("ms") ? "ms" : text.isEmpty() ? "" : text.substring(text.length() - 1);
+            String amount = text.substring(0, text.length() - unit.length());
+            long value;
+            try {
+                value = Long.parseLong(amount);
+            } catch (NumberFormatException notANumber) {
+                value = -1;
+            }
+            return switch (value < 0 ? "" : unit) {
+                case "ms" -> Duration.ofMillis(value);
+                case "s" -> Duration.ofSeconds(value);
+                case "m" -> Duration.ofMinutes(value);
+                case "h" -> Duration.ofHours(value);
+                default -> throw new IllegalArgumentException("a duration must read <number><ms|s|m|h>, such as 1s, "
+                        + "but was '" + text + "'");
+            };
         }
 
         private static void expect(String[] words, int count, String form) {

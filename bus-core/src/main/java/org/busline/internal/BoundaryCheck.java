@@ -38,18 +38,26 @@ final class BoundaryCheck {
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
     private final LongAdder violations = new LongAdder();
     /** Publish decisions by topic, then module ({@code ""} for none); at most {@link #CACHED} topics. */
-    private final ConcurrentHashMap<Topic<?>, ConcurrentHashMap<String, Optional<Boundaries.Violation>>> decided =
-            new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Topic<?>, ConcurrentHashMap<String, Decision>> decided = new ConcurrentHashMap<>();
+    /** The token buckets of the limit rules, by rule and module; made on the first publish they count. */
+    private final ConcurrentHashMap<String, RateLimiter> buckets = new ConcurrentHashMap<>();
+    private final Resources resources;
+
+    /** What a module's publish of a topic meets: the rules' verdict, and the limits it counts against. */
+    private record Decision(Optional<Boundaries.Violation> verdict, Boundaries.Rule[] limits,
+                            RateLimiter[] limiters) {
+    }
     private static final int CACHED = 10_000;
 
-    private BoundaryCheck(Boundaries boundaries, String busName) {
+    private BoundaryCheck(Boundaries boundaries, Resources resources) {
         this.boundaries = boundaries;
-        this.busName = busName;
+        this.busName = resources.name;
+        this.resources = resources;
     }
 
-    /** The room for a bus's boundaries, or null if they have no rule. */
-    static BoundaryCheck of(Boundaries boundaries, String busName) {
-        return boundaries == null || boundaries.isEmpty() ? null : new BoundaryCheck(boundaries, busName);
+    /** The room for a bus's boundaries, or null if they have no rule; uses the scheduler of limits lazily. */
+    static BoundaryCheck of(Boundaries boundaries, Resources resources) {
+        return boundaries == null || boundaries.isEmpty() ? null : new BoundaryCheck(boundaries, resources);
     }
 
     /**
@@ -77,18 +85,43 @@ final class BoundaryCheck {
         }
         String module = context.module;
         String key = module == null ? "" : module;
-        ConcurrentHashMap<String, Optional<Boundaries.Violation>> byModule = decided.get(topic);
-        Optional<Boundaries.Violation> verdict = byModule == null ? null : byModule.get(key);
-        if (verdict == null) {
-            verdict = boundaries.check(Boundaries.Action.PUBLISH, module, topic.name());
+        ConcurrentHashMap<String, Decision> byModule = decided.get(topic);
+        Decision decision = byModule == null ? null : byModule.get(key);
+        if (decision == null) {
+            decision = decide(module, topic);
             if (byModule == null && decided.size() < CACHED) {
                 byModule = decided.computeIfAbsent(topic, unused -> new ConcurrentHashMap<>());
             }
             if (byModule != null && byModule.size() < CACHED) {
-                byModule.put(key, verdict);
+                byModule.put(key, decision);
             }
         }
-        decide(verdict, "the message was published to nobody");
+        decide(decision.verdict, "the message was published to nobody");
+        for (int i = 0; i < decision.limiters.length; i++) {
+            if (decision.limiters[i].tryAcquire() != 0L) {
+                Boundaries.Rule rule = decision.limits[i];
+                String who = module == null ? "(none)" : module;
+                decide(Optional.of(new Boundaries.Violation(who, topic.name(), Boundaries.Action.PUBLISH, rule,
+                        "module '" + who + "' may publish topic '" + topic.name() + "' at most "
+                                + rule.limit().permits() + " times per " + rule.limit().per() + " (burst "
+                                + rule.limit().burst() + "), by rule '" + rule + "'"
+                                + (rule.line() > 0 ? " at line " + rule.line() : "") + ", and went beyond")),
+                        "the message was published to nobody");
+            }
+        }
+    }
+
+    private Decision decide(String module, Topic<?> topic) {
+        Optional<Boundaries.Violation> verdict = boundaries.check(Boundaries.Action.PUBLISH, module, topic.name());
+        Boundaries.Rule[] limits = boundaries.limitsOf(module, topic.name()).toArray(new Boundaries.Rule[0]);
+        RateLimiter[] limiters = new RateLimiter[limits.length];
+        for (int i = 0; i < limits.length; i++) {
+            Boundaries.Rule rule = limits[i];
+            String bucket = boundaries.rules().indexOf(rule) + "\u0000" + (module == null ? "" : module);
+            limiters[i] = buckets.computeIfAbsent(bucket,
+                    unused -> new RateLimiter(rule.limit(), resources.scheduler()));
+        }
+        return new Decision(verdict, limits, limiters);
     }
 
     private void decide(Optional<Boundaries.Violation> found, String consequence) {

@@ -51,7 +51,8 @@ final class Guard {
     static Guard of(Delivery delivery, String subscriber, Resources resources, DeadLetterOffice office) {
         int syncLimit = delivery.isAsync() ? Integer.MAX_VALUE : delivery.concurrency();
         if (delivery.retry() == null && delivery.timeout() == null && delivery.circuitBreaker() == null
-                && delivery.idempotenceWindow() == 0 && delivery.rateLimit() == null && syncLimit == Integer.MAX_VALUE) {
+                && delivery.idempotenceWindow() == 0 && delivery.rateLimit() == null
+                && syncLimit == Integer.MAX_VALUE) {
             return null;
         }
         return new Guard(delivery, subscriber, resources, office, syncLimit);

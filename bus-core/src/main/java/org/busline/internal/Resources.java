@@ -40,7 +40,7 @@ final class Resources {
         this.name = config.name();
         this.clock = config.clock();
         this.propagation = new Propagation(config.propagators());
-        this.boundaries = BoundaryCheck.of(config.boundaries(), name);
+        this.boundaries = BoundaryCheck.of(config.boundaries(), this);
     }
 
     boolean isClosed() {

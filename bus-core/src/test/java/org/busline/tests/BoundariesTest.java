@@ -213,4 +213,50 @@ class BoundariesTest {
         assertThatThrownBy(() -> Boundaries.parse("owns a x.>\nowns b x.>")).hasMessageContaining("owned twice");
         assertThatThrownBy(() -> Delivery.sync().module("a b")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aPublishLimitRefusesAModuleBeyondItsRateAndRefillsWithTheClock() {
+        ManualScheduler scheduler = new ManualScheduler();
+        List<String> received = new CopyOnWriteArrayList<>();
+        Boundaries rules = Boundaries.parse("""
+                owns orders orders.>
+                publish payments orders.refunds
+                limit payments orders.refunds 2/1s
+                limit * weather.> 1/1s burst 2
+                """);
+        try (MessageBus bus = MessageBus.builder().scheduler(scheduler).boundaries(rules.onViolation(violations::add))
+                .build()) {
+            bus.subscribe(REFUNDS, received::add, Delivery.sync().module("orders"));
+            bus.subscribe(WEATHER, received::add, Delivery.sync().module("orders"));
+            bus.asModule("payments", () -> {
+                bus.publish(REFUNDS, "r1");
+                bus.publish(REFUNDS, "r2");
+            });
+            assertThatThrownBy(() -> bus.asModule("payments", () -> bus.publish(REFUNDS, "r3")))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("module 'payments' may publish topic 'orders.refunds' at most 2 times")
+                    .hasMessageContaining("rule 'limit payments orders.refunds 2/1s' at line 3");
+            bus.asModule("orders", () -> bus.publish(REFUNDS, "by the owner, not limited"));
+            scheduler.advance(Duration.ofMillis(500));
+            bus.asModule("payments", () -> bus.publish(REFUNDS, "r4"));
+            assertThatThrownBy(() -> bus.asModule("payments", () -> bus.publish(REFUNDS, "r5")))
+                    .isInstanceOf(IllegalStateException.class);
+
+            bus.publish(WEATHER, "w1");
+            bus.publish(WEATHER, "w2");
+            assertThatThrownBy(() -> bus.publish(WEATHER, "w3")).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("module '(none)'");
+            bus.asModule("orders", () -> bus.publish(WEATHER, "each module has its own bucket"));
+            assertThat(received).containsExactly("r1", "r2", "by the owner, not limited", "r4", "w1", "w2",
+                    "each module has its own bucket");
+            assertThat(violations).hasSize(3).allSatisfy(violation ->
+                    assertThat(violation.rule().kind()).isEqualTo(Boundaries.Kind.LIMIT_PUBLISH));
+        }
+        assertThat(rules.toString()).contains("limit payments orders.refunds 2/1s\n")
+                .contains("limit * weather.> 1/1s burst 2\n");
+        assertThat(Boundaries.parse(rules.toString()).rules()).extracting(Boundaries.Rule::toString)
+                .isEqualTo(rules.rules().stream().map(Boundaries.Rule::toString).toList());
+        assertThatThrownBy(() -> Boundaries.parse("limit a b 10/sec")).hasMessageContaining("line 1")
+                .hasMessageContaining("duration");
+    }
 }
