@@ -198,4 +198,35 @@ class RateLimitTest {
                 .hasMessageContaining("burst");
         assertThat(Delivery.sync().rateLimit(3, SECOND).rateLimit()).isEqualTo(new RateLimit(3, SECOND, 3));
     }
+
+    @Test
+    void manyPublisherThreadsGetExactlyTheBurstAndEveryOtherMessageIsReportedOnce() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger handled = new java.util.concurrent.atomic.AtomicInteger();
+        harness.bus.subscribe(TICKS, tick -> handled.incrementAndGet(),
+                Delivery.sync().rateLimit(RateLimit.of(1, Duration.ofHours(1)).withBurst(500)).name("meter"));
+        int threads = 8;
+        int each = 1_000;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            done.add(pool.submit(() -> {
+                start.await();
+                for (int i = 0; i < each; i++) {
+                    harness.bus.publish(new Tick(thread * each + i));
+                }
+                return null;
+            }));
+        }
+        start.countDown();
+        for (java.util.concurrent.Future<?> future : done) {
+            future.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        assertThat(handled).as("the clock stood still: the burst, exactly").hasValue(500);
+        assertThat(harness.deadLetters).hasSize(threads * each - 500);
+        assertThat(harness.deadLetters).extracting(letter -> letter.envelope().id()).doesNotHaveDuplicates();
+        assertThat(harness.deadLetters).extracting(DeadLetter::reason).containsOnly(DeadLetter.Reason.RATE_LIMITED);
+    }
 }
