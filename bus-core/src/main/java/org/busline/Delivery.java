@@ -409,8 +409,10 @@ public final class Delivery {
      * Names the module the subscription (or responder) belongs to, for the bus's
      * {@linkplain MessageBus.Builder#boundaries(Boundaries) module boundaries}: it is checked at subscribe as that
      * module's consumer, and its handler publishes as that module. Without it, a subscription with a
-     * {@linkplain #name(String) given name} that contains a dot belongs to the module named by the text before the
-     * first dot ({@code payments.capture} to {@code payments}); other subscriptions name no module.
+     * {@linkplain #name(String) given name} belongs to the module named by the name up to its first dot
+     * ({@code payments} and {@code payments.capture} to {@code payments}; each {@code @Subscribe} method of a
+     * registration named {@code payments} too), as bus-test's {@code Topology} reads names; a subscription without
+     * a given name names no module.
      *
      * @param module a word without spaces
      * @return the refined delivery
@@ -427,15 +429,14 @@ public final class Delivery {
     /**
      * Returns the module.
      *
-     * @return the module set with {@link #module(String)}, else the text before the first dot of a given name that
-     *         has one, else null
+     * @return the module set with {@link #module(String)}, else a given name up to its first dot, else null
      */
     public String module() {
-        if (module != null) {
+        if (module != null || name == null) {
             return module;
         }
-        int dot = name == null ? -1 : name.indexOf('.');
-        return dot > 0 ? name.substring(0, dot) : null;
+        int dot = name.indexOf('.');
+        return dot > 0 ? name.substring(0, dot) : name;
     }
 
     /**

@@ -259,4 +259,38 @@ class BoundariesTest {
         assertThatThrownBy(() -> Boundaries.parse("limit a b 10/sec")).hasMessageContaining("line 1")
                 .hasMessageContaining("duration");
     }
+
+    public static final class Refunder {
+        final List<String> seen = new CopyOnWriteArrayList<>();
+
+        @org.busline.Subscribe(topic = "orders.refunds")
+        public void onRefund(String refund) {
+            seen.add(refund);
+        }
+    }
+
+    public static final class Spy {
+        @org.busline.Subscribe(topic = "orders.internal.audit")
+        public void onAudit(String audit) {
+        }
+    }
+
+    @Test
+    void aGivenNameNamesTheModuleUpToItsFirstDotAlsoForRegisteredListeners() {
+        assertThat(Delivery.sync().name("payments").module()).isEqualTo("payments");
+        assertThat(Delivery.sync().name("payments.capture").module()).isEqualTo("payments");
+        assertThat(Delivery.sync().name("payments.capture").module("billing").module()).isEqualTo("billing");
+        assertThat(Delivery.sync().module()).isNull();
+        try (MessageBus bus = bus(Boundaries.parse(RULES))) {
+            Refunder refunder = new Refunder();
+            bus.register(refunder, Delivery.sync().name("shipping"));
+            assertThatThrownBy(() -> bus.register(new Spy(), Delivery.sync().name("payments")))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("module 'payments'")
+                    .hasMessageContaining("'orders.internal.audit'");
+            assertThatThrownBy(() -> bus.subscribe(INTERNAL, order -> { }, Delivery.sync().name("payments")))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("module 'payments'");
+            bus.asModule("billing", () -> bus.publish(REFUNDS, "r"));
+            assertThat(refunder.seen).containsExactly("r");
+        }
+    }
 }
