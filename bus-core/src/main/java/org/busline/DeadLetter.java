@@ -4,7 +4,7 @@ import java.util.Objects;
 
 /**
  * A message that a subscription did not handle and gave up on: its handler failed for the last time, or the
- * subscription rejected it (open circuit breaker, full bulkhead), or it was dropped (mailbox overflow, bus closed,
+ * subscription rejected it (open circuit breaker, full bulkhead, rate limit), or it was dropped (mailbox overflow, bus closed,
  * executor refused).
  *
  * <p>The bus publishes each dead letter on the type topic of {@code DeadLetter}, so the application can park,
@@ -49,7 +49,9 @@ public record DeadLetter(Envelope<?> envelope, String subscriber, Throwable caus
         /** The bus closed before the message was handled ({@link DroppedMessage.Reason#BUS_CLOSED}). */
         BUS_CLOSED,
         /** The subscription's executor refused to run it ({@link DroppedMessage.Reason#EXECUTOR_REJECTED}). */
-        EXECUTOR_REJECTED
+        EXECUTOR_REJECTED,
+        /** The subscription's {@linkplain Delivery#rateLimit(RateLimit) rate limit} had no token for a synchronous call. */
+        RATE_LIMITED
     }
 
     /**

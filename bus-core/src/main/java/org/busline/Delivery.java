@@ -56,6 +56,8 @@ public final class Delivery {
     private final CircuitBreakerPolicy circuitBreaker;
     private final int idempotenceWindow;
     private final boolean isolated;
+    private final RateLimit rateLimit;
+    private final String module;
 
     /** A mutable copy of every option, changed by one refining method before it makes the next instance. */
     private static final class Options {
@@ -73,6 +75,8 @@ public final class Delivery {
         CircuitBreakerPolicy circuitBreaker;
         int idempotenceWindow;
         boolean isolated;
+        RateLimit rateLimit;
+        String module;
 
         Options(boolean async, Executor executor, int concurrency) {
             this.async = async;
@@ -95,6 +99,8 @@ public final class Delivery {
             circuitBreaker = from.circuitBreaker;
             idempotenceWindow = from.idempotenceWindow;
             isolated = from.isolated;
+            rateLimit = from.rateLimit;
+            module = from.module;
         }
     }
 
@@ -113,6 +119,8 @@ public final class Delivery {
         this.circuitBreaker = options.circuitBreaker;
         this.idempotenceWindow = options.idempotenceWindow;
         this.isolated = options.isolated;
+        this.rateLimit = options.rateLimit;
+        this.module = options.module;
     }
 
     /** Returns a copy of this delivery with one change. */
@@ -378,6 +386,80 @@ public final class Delivery {
     }
 
     /**
+     * Limits the subscription (or responder) to {@code permits} messages per {@code per}, with a burst of
+     * {@code permits}: see {@link #rateLimit(RateLimit)}.
+     *
+     * @param permits how many messages per period; positive
+     * @param per     the period; positive
+     * @return the refined delivery
+     * @throws IllegalArgumentException if {@code permits} or {@code per} is not positive
+     */
+    public Delivery rateLimit(int permits, Duration per) {
+        return rateLimit(RateLimit.of(permits, per));
+    }
+
+    /**
+     * Limits how fast the subscription (or responder) receives messages, by a token bucket on the bus's scheduler
+     * clock. <b>Asynchronous</b>: the mailbox holds its messages and hands them to the handler no faster than the
+     * limit; they wait in the bounded mailbox, so under a lasting excess the {@link OverflowPolicy} applies when it
+     * fills. A message waiting for its token keeps its drainer slot (as a retry does), so order is kept with
+     * concurrency 1; retries of a failed message take no new token. <b>Synchronous</b>: a call that finds no token
+     * is rejected at once, as the bulkhead rejects, and goes to the dead-letter path with
+     * {@link DeadLetter.Reason#RATE_LIMITED}; it counts in {@link PublishResult#reached()}, fails
+     * {@link PublishResult#completion()}, and fails a request with {@link RequestException.Reason#REJECTED}.
+     *
+     * @param rateLimit the limit; not null
+     * @return the refined delivery
+     */
+    public Delivery rateLimit(RateLimit rateLimit) {
+        Objects.requireNonNull(rateLimit, "rateLimit");
+        return with(options -> options.rateLimit = rateLimit);
+    }
+
+    /**
+     * Returns the rate limit.
+     *
+     * @return the limit set with {@link #rateLimit(RateLimit)}, or null for none
+     */
+    public RateLimit rateLimit() {
+        return rateLimit;
+    }
+
+    /**
+     * Names the module the subscription (or responder) belongs to, for the bus's
+     * {@linkplain MessageBus.Builder#boundaries(Boundaries) module boundaries}: it is checked at subscribe as that
+     * module's consumer, and its handler publishes as that module. Without it, a subscription with a
+     * {@linkplain #name(String) given name} belongs to the module named by the name up to its first dot
+     * ({@code payments} and {@code payments.capture} to {@code payments}; each {@code @Subscribe} method of a
+     * registration named {@code payments} too), as bus-test's {@code Topology} reads names; a subscription without
+     * a given name names no module.
+     *
+     * @param module a word without spaces
+     * @return the refined delivery
+     * @throws IllegalArgumentException if {@code module} is blank or contains spaces
+     */
+    public Delivery module(String module) {
+        Objects.requireNonNull(module, "module");
+        if (module.isBlank() || module.chars().anyMatch(Character::isWhitespace) || module.equals("*")) {
+            throw new IllegalArgumentException("module must be a word without spaces, but was '" + module + "'");
+        }
+        return with(options -> options.module = module);
+    }
+
+    /**
+     * Returns the module.
+     *
+     * @return the module set with {@link #module(String)}, else a given name up to its first dot, else null
+     */
+    public String module() {
+        if (module != null || name == null) {
+            return module;
+        }
+        int dot = name.indexOf('.');
+        return dot > 0 ? name.substring(0, dot) : name;
+    }
+
+    /**
      * Tells whether delivery is asynchronous.
      *
      * @return true for asynchronous delivery
@@ -539,6 +621,12 @@ public final class Delivery {
         }
         if (isolated) {
             text.append(", isolated");
+        }
+        if (rateLimit != null) {
+            text.append(", rateLimit=").append(rateLimit);
+        }
+        if (module != null) {
+            text.append(", module=").append(module);
         }
         return text.append(']').toString();
     }

@@ -314,6 +314,81 @@ public interface MessageBus extends AutoCloseable {
     <R> CompletableFuture<R> request(Object request, Class<R> replyType, Duration timeout);
 
     /**
+     * Scatter-gather: asks every responder of a topic at once and completes with what they answered by the deadline,
+     * as {@link #requestAll(Topic, Object, Class, Gather)} with {@code Gather.within(deadline)}.
+     *
+     * @param topic     the topic; not null
+     * @param request   the request; not null
+     * @param replyType the class of the replies; not primitive
+     * @param deadline  how long to wait for the replies; positive
+     * @param <Q>       the type of requests
+     * @param <R>       the type of the replies
+     * @return the future of what was gathered
+     */
+    default <Q, R> CompletableFuture<Gathered<R>> requestAll(Topic<Q> topic, Q request, Class<R> replyType,
+                                                           Duration deadline) {
+        return requestAll(topic, request, replyType, Gather.within(deadline));
+    }
+
+    /**
+     * Scatter-gather: asks every responder of a topic, each with a request of its own (its own id, one correlation
+     * id, one deadline), and completes with a {@link Gathered}: the replies that came by the deadline, each with its
+     * responder's name, the responders that failed (with the cause), and those that did not answer. It never fails
+     * because of one responder. It completes at the deadline at the latest, when every responder has answered or
+     * failed, or as soon as the options say it has enough ({@link Gather#first(int)}, {@link Gather#until}). Once it
+     * has completed, no reply is handed over any more: a reply that comes later is reported to the dropped-message
+     * handler as {@link DroppedMessage.Reason#LATE_REPLY}, as for {@link #request}, and nothing of the gathering
+     * stays in the bus.
+     *
+     * <p>Synchronous responders run on the caller's thread, one after another, each within what is left of the
+     * deadline; asynchronous ones in their mailboxes, all at once. Once the gathering has enough, the synchronous
+     * responders not asked yet are not asked, and are listed as unanswered. A topic without responders gives an
+     * empty {@code Gathered} at once. Responders' guards apply as for {@code request}: a rejection (bulkhead, rate
+     * limit, open breaker) is that responder's failure.
+     *
+     * @param topic     the topic; not null
+     * @param request   the request; not null
+     * @param replyType the class of the replies; not primitive
+     * @param options   the deadline and when to complete early; not null
+     * @param <Q>       the type of requests
+     * @param <R>       the type of the replies
+     * @return the future of what was gathered; failed only with a {@link RequestException} of reason
+     *         {@code BUS_CLOSED} if the bus is closed
+     * @throws NullPointerException     if an argument is null
+     * @throws IllegalArgumentException if the request is not of the topic's type or {@code replyType} is primitive
+     */
+    <Q, R> CompletableFuture<Gathered<R>> requestAll(Topic<Q> topic, Q request, Class<R> replyType,
+                                                   Gather<? super R> options);
+
+    /**
+     * Runs {@code action} on this thread as module {@code module}: what it publishes, sends or requests is checked
+     * against the bus's {@linkplain Builder#boundaries(Boundaries) module boundaries} as that module's. Nests; the
+     * module before is restored afterwards. A handler of a subscription that names its module publishes as that
+     * module without this. Without boundaries, it just runs {@code action}.
+     *
+     * @param module the publishing module; not blank
+     * @param action what to run; not null
+     * @throws IllegalArgumentException if {@code module} is blank
+     */
+    void asModule(String module, Runnable action);
+
+    /**
+     * As {@link #asModule(String, Runnable)}, returning what {@code action} returns.
+     *
+     * @param module the publishing module; not blank
+     * @param action what to run; not null
+     * @param <T>    the type of the result
+     * @return the result of {@code action}
+     */
+    default <T> T asModule(String module, java.util.function.Supplier<T> action) {
+        Objects.requireNonNull(action, "action");
+        List<T> result = new ArrayList<>(1);
+        Runnable run = () -> result.add(action.get());
+        asModule(module, run);
+        return result.get(0);
+    }
+
+    /**
      * Sends a request with the metadata of an envelope (headers, and its id and correlation id if it has them, as
      * {@link #publish(Envelope)} takes them) and returns the future of the reply in its envelope: on the type topic
      * of {@code replyType}, with the request's correlation id, the request's id as causation id and the bus clock's
@@ -650,6 +725,7 @@ public interface MessageBus extends AutoCloseable {
         private final Set<Topic<?>> isolatedTopics = new LinkedHashSet<>();
         private boolean failSendsWithoutConsumer;
         private final Set<Topic<?>> retainedTopics = new LinkedHashSet<>();
+        private Boundaries boundaries = Boundaries.none();
 
         private Builder() {
         }
@@ -804,6 +880,24 @@ public interface MessageBus extends AutoCloseable {
         }
 
         /**
+         * Enforces module boundaries: which module owns which topics, and who else may publish or consume them. A
+         * subscription or responder names its module with {@link Delivery#module(String)} (or by a given name of the
+         * form {@code module.rest}, see there); a publisher with {@link MessageBus#asModule(String, Runnable)}, and a
+         * handler publishes as the module of its subscription. A forbidden subscription fails at {@code subscribe}
+         * and a forbidden publish, send or request with {@link IllegalStateException}, each naming module, topic and
+         * rule; in {@link Boundaries.Mode#AUDIT audit mode} they are logged once per module, topic and rule, counted,
+         * reported to the boundaries' {@linkplain Boundaries#onViolation listener}, and allowed. Without boundaries
+         * (the default) nothing is checked and nothing costs.
+         *
+         * @param boundaries the rules; not null
+         * @return this builder
+         */
+        public Builder boundaries(Boundaries boundaries) {
+            this.boundaries = Objects.requireNonNull(boundaries, "boundaries");
+            return this;
+        }
+
+        /**
          * Sets the bus-wide serializer of isolated delivery ({@link Delivery#isolated()}, {@link #isolate(Topic)}),
          * used for every topic that has none of its own. Default: one made by the first {@link SerializerProvider}
          * that {@link java.util.ServiceLoader} finds on the class path or module path (such as {@code bus-jackson}'s),
@@ -895,7 +989,8 @@ public interface MessageBus extends AutoCloseable {
             return Factory.INSTANCE.create(new BusFactory.Configuration(name, clock, scheduler, executor,
                     drainTimeout, List.copyOf(interceptors), List.copyOf(propagators), errorHandler, deadMessageHandler,
                     droppedHandler, serializer, Map.copyOf(topicSerializers), types, Set.copyOf(isolatedTopics),
-                    failSendsWithoutConsumer, Collections.unmodifiableSet(new LinkedHashSet<>(retainedTopics))));
+                    failSendsWithoutConsumer, Collections.unmodifiableSet(new LinkedHashSet<>(retainedTopics)),
+                    boundaries));
         }
 
         /** The implementation's factory, found once: the one of this module, whatever else the path holds. */

@@ -11,6 +11,8 @@ import java.util.concurrent.locks.LockSupport;
 import org.busline.AsyncResponder;
 import org.busline.Delivery;
 import org.busline.Envelope;
+import org.busline.Gather;
+import org.busline.Gathered;
 import org.busline.EnvelopeHandler;
 import org.busline.MessageBus;
 import org.busline.MessageHandler;
@@ -226,6 +228,41 @@ public final class DefaultMessageBus implements MessageBus {
         Objects.requireNonNull(request, "request");
         long nanos = Requests.checkReply(replyType, timeout, false);
         return requests.start(Topic.of(request.getClass()), request, null, replyType, false, timeout, nanos);
+    }
+
+    @Override
+    public void asModule(String module, Runnable action) {
+        Objects.requireNonNull(module, "module");
+        Objects.requireNonNull(action, "action");
+        if (module.isBlank()) {
+            throw new IllegalArgumentException("module must not be blank, but was '" + module + "'");
+        }
+        DispatchContext context = DispatchContext.current();
+        String outer = context.module;
+        context.module = module;
+        try {
+            action.run();
+        } finally {
+            context.module = outer;
+        }
+    }
+
+    /** Boundary violations so far; for tests. */
+    long boundaryViolations() {
+        return resources.boundaries == null ? 0L : resources.boundaries.violations();
+    }
+
+    @Override
+    public <Q, R> CompletableFuture<Gathered<R>> requestAll(Topic<Q> topic, Q request, Class<R> replyType,
+                                                          Gather<? super R> options) {
+        Objects.requireNonNull(topic, "topic");
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(options, "options");
+        long nanos = Requests.checkReply(replyType, options.deadline(), false);
+        if (!topic.type().rawType().isInstance(request)) {
+            topic.cast(request);
+        }
+        return requests.startAll(topic, request, replyType, options, nanos);
     }
 
     @Override

@@ -31,6 +31,8 @@ final class DispatchContext {
     Envelope<?> parent;
     /** The request whose synchronous responder runs on this thread now, handed to it without a lookup; or null. */
     PendingRequest<?> request;
+    /** The module this thread publishes as ({@link BoundaryCheck}), or null. */
+    String module;
 
     /**
      * The first {@link Error} a synchronous handler threw during the current outermost delivery (later ones are

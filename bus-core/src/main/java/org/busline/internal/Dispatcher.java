@@ -35,6 +35,8 @@ final class Dispatcher {
     private final Invoker invoker;
     private final DeadLetterOffice office;
     private final Interceptor[] interceptors;
+    /** Null unless the bus has module boundaries. */
+    private final BoundaryCheck boundaries;
 
     Dispatcher(Resources resources, Registry registry, Invoker invoker, DeadLetterOffice office,
                Interceptor[] interceptors) {
@@ -43,6 +45,7 @@ final class Dispatcher {
         this.invoker = invoker;
         this.office = office;
         this.interceptors = interceptors;
+        this.boundaries = resources.boundaries;
     }
 
     // ---------------------------------------------------------------------------------------------- to every one
@@ -51,6 +54,9 @@ final class Dispatcher {
     PublishResult publish(Route route, Object payload) {
         resources.checkOpen("publish");
         DispatchContext context = DispatchContext.current();
+        if (boundaries != null) {
+            boundaries.checkPublish(route.topic, context);
+        }
         Route.State state = route.state;
         if (state.fast && !context.dispatching) {
             return deliverFast(route.topic, state.subscribers, 0, state.subscribers.length, payload, context);
@@ -64,6 +70,9 @@ final class Dispatcher {
         resources.checkOpen("publish");
         Route route = registry.route(envelope.topic());
         DispatchContext context = DispatchContext.current();
+        if (boundaries != null) {
+            boundaries.checkPublish(route.topic, context);
+        }
         return publishEnvelope(route, resources.stamp(envelope, context.envelope(resources)), context);
     }
 
@@ -273,6 +282,9 @@ final class Dispatcher {
     PublishResult send(Route route, Object payload) {
         resources.checkOpen("send");
         DispatchContext context = DispatchContext.current();
+        if (boundaries != null) {
+            boundaries.checkPublish(route.topic, context);
+        }
         Route.State state = route.state;
         if (state.fast && !context.dispatching) {
             Subscriber[] targets = state.subscribers;

@@ -10,7 +10,8 @@ import org.busline.spi.Scheduler;
 
 /**
  * The resilience state of one subscription: its retry policy and attempt deadline, its circuit breaker, the ids it
- * recently accepted, and its synchronous calls in flight. A subscription that uses none of them has no guard, and
+ * recently accepted, its synchronous calls in flight, and
+ * its {@link RateLimiter}. A subscription that uses none of them has no guard, and
  * its deliveries take the paths they took before guards existed.
  *
  * <p>Thread-safe: the breaker and the ids lock themselves for a few steps each; the bulkhead is one atomic counter.
@@ -27,6 +28,8 @@ final class Guard {
     /** The synchronous bulkhead, or {@link Integer#MAX_VALUE} for none (always for asynchronous delivery). */
     private final int syncLimit;
     private final AtomicInteger inFlight;
+    /** Null unless the subscription is rate-limited. */
+    final RateLimiter limiter;
     /** Null unless something here needs time. */
     final Scheduler scheduler;
 
@@ -34,11 +37,12 @@ final class Guard {
         this.retry = delivery.retry();
         this.timeout = delivery.timeout();
         this.scheduler = retry != null || timeout != null || delivery.circuitBreaker() != null
-                ? resources.scheduler()
+                || delivery.rateLimit() != null ? resources.scheduler()
                 : null;
         this.breaker = delivery.circuitBreaker() == null ? null
                 : new CircuitBreaker(delivery.circuitBreaker(), subscriber, scheduler, office);
         this.ids = delivery.idempotenceWindow() > 0 ? new RecentIds(delivery.idempotenceWindow()) : null;
+        this.limiter = delivery.rateLimit() == null ? null : new RateLimiter(delivery.rateLimit(), scheduler);
         this.syncLimit = syncLimit;
         this.inFlight = syncLimit == Integer.MAX_VALUE ? null : new AtomicInteger();
     }
@@ -47,7 +51,8 @@ final class Guard {
     static Guard of(Delivery delivery, String subscriber, Resources resources, DeadLetterOffice office) {
         int syncLimit = delivery.isAsync() ? Integer.MAX_VALUE : delivery.concurrency();
         if (delivery.retry() == null && delivery.timeout() == null && delivery.circuitBreaker() == null
-                && delivery.idempotenceWindow() == 0 && syncLimit == Integer.MAX_VALUE) {
+                && delivery.idempotenceWindow() == 0 && delivery.rateLimit() == null
+                && syncLimit == Integer.MAX_VALUE) {
             return null;
         }
         return new Guard(delivery, subscriber, resources, office, syncLimit);

@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The handler's call: one attempt at delivering one message to one subscriber, through its guard (idempotence,
- * bulkhead, circuit breaker, attempt deadline) and inside the interceptors' {@code beforeDelivery} and
+ * bulkhead, rate limit, circuit breaker, attempt deadline) and inside the interceptors' {@code beforeDelivery} and
  * {@code afterDelivery}. Both the caller's-thread dispatch and the mailboxes call it; neither calls a handler any
  * other way.
  *
@@ -62,6 +62,10 @@ final class Invoker {
             return new Rejected(DeadLetter.Reason.BULKHEAD_FULL);
         }
         try {
+            if (guard.limiter != null && guard.limiter.tryAcquire() != 0L) {
+                guard.forget(envelope.id());
+                return new Rejected(DeadLetter.Reason.RATE_LIMITED);
+            }
             int permit = guard.breaker == null ? CircuitBreaker.PERMITTED : guard.breaker.acquire();
             if (permit == CircuitBreaker.REJECTED) {
                 guard.forget(envelope.id());
@@ -174,8 +178,22 @@ final class Invoker {
         return null;
     }
 
-    /** Calls one handler inside the interceptors. Returns its failure, or null. */
+    /** Calls one handler inside the interceptors, as its module if it names one. Returns its failure, or null. */
     private Throwable call(Subscriber subscriber, Envelope<?> envelope) {
+        if (subscriber.module == null) {
+            return callInside(subscriber, envelope);
+        }
+        DispatchContext context = DispatchContext.current();
+        String outer = context.module;
+        context.module = subscriber.module;
+        try {
+            return callInside(subscriber, envelope);
+        } finally {
+            context.module = outer;
+        }
+    }
+
+    private Throwable callInside(Subscriber subscriber, Envelope<?> envelope) {
         if (interceptors.length == 0) {
             try {
                 subscriber.invoke(envelope.payload(), envelope);

@@ -38,6 +38,11 @@ import org.busline.spi.Scheduler;
  * retrying one wait for it (head-of-line), which keeps each publisher's order. {@link #retries} holds the waiting
  * retries; whoever removes one from it (its timer, or {@link #close()}) owns its slot.
  *
+ * <p><b>Rate limit.</b> A subscription with a {@link RateLimiter} asks it for a token before the first attempt at
+ * each message; without one, the message waits in the same way as a retry (a {@link MailboxRetry} of attempt 1,
+ * holding the slot) until the token is due, and asks again then. The messages behind it stay in the queue, holding
+ * room, so the overflow policy applies as the mailbox fills.
+ *
  * <p><b>Outcome.</b> Each message taken out of the queue ends exactly once, in {@link Invoker#attempt} (through the
  * subscription's guard) or {@link #dropped} (reported by the {@link DeadLetterOffice}): handled, or reported as a
  * dead letter, and then its tracker is settled.
@@ -83,7 +88,9 @@ final class Mailbox {
             settings.executor().execute(() -> drain(retry));
         } catch (RejectedExecutionException rejected) {
             office.executorRejected(owner.name, rejected);
-            retry.last.addSuppressed(rejected);
+            if (retry.last != null) {
+                retry.last.addSuppressed(rejected);
+            }
             abandon(retry, DroppedMessage.Reason.EXECUTOR_REJECTED);
             dropAll(DroppedMessage.Reason.EXECUTOR_REJECTED, rejected);
         }
@@ -291,7 +298,8 @@ final class Mailbox {
         if (resumed != null) {
             if (closing) {
                 abandon(resumed, DroppedMessage.Reason.BUS_CLOSED);
-            } else if (!attempt(resumed.entry, resumed.attempt, resumed.last, context)) {
+            } else if (resumed.attempt == 1 ? !first(resumed.entry, context)
+                    : !attempt(resumed.entry, resumed.attempt, resumed.last, context)) {
                 return;
             }
             handled++;
@@ -310,7 +318,7 @@ final class Mailbox {
                 dropped(entry, DroppedMessage.Reason.BUS_CLOSED, true, null, 0);
                 continue;
             }
-            if (!attempt(entry, 1, null, context)) {
+            if (!first(entry, context)) {
                 return;
             }
             if (Thread.currentThread().isInterrupted() && !context.handingOff) {
@@ -340,6 +348,51 @@ final class Mailbox {
         } finally {
             restored.close();
         }
+    }
+
+    /**
+     * Makes the first attempt at a message once the subscription's rate limit has a token for it.
+     *
+     * @return true if the message is finished; false if it waits for a token or a retry, which now owns this slot
+     */
+    private boolean first(QueuedMessage entry, DispatchContext context) {
+        Guard guard = owner.guard;
+        if (guard != null && guard.limiter != null) {
+            long wait = guard.limiter.tryAcquire();
+            if (wait > 0L) {
+                return !throttle(entry, wait, guard);
+            }
+        }
+        return attempt(entry, 1, null, context);
+    }
+
+    /**
+     * Holds a message until its rate limit has a token, handing the wait this drain task's slot: a waiting
+     * {@link MailboxRetry} of attempt 1, which asks the limiter again when it resumes.
+     *
+     * @return true if the wait now owns the slot; false if the message was finished here instead
+     */
+    private boolean throttle(QueuedMessage entry, long waitNanos, Guard guard) {
+        MailboxRetry wait = new MailboxRetry(this, entry, 1, null);
+        retries.add(wait);
+        if (closing) {
+            if (retries.remove(wait)) {
+                abandon(wait, DroppedMessage.Reason.BUS_CLOSED);
+                return false;
+            }
+            return true;
+        }
+        try {
+            wait.timer = guard.scheduler.schedule(Duration.ofNanos(waitNanos), wait);
+        } catch (RuntimeException refused) {
+            if (!retries.remove(wait)) {
+                return true;
+            }
+            guard.forget(entry.envelope().id());
+            dropped(entry, DroppedMessage.Reason.EXECUTOR_REJECTED, true, refused, 0);
+            return false;
+        }
+        return true;
     }
 
     /**

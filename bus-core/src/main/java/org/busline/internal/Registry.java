@@ -298,9 +298,12 @@ final class Registry {
                         : resources.defaultExecutor(), delivery.capacity(), delivery.overflow(),
                         delivery.blockTimeout().toNanos(), delivery.concurrency())
                 : null;
+        String module = resources.boundaries == null ? null
+                : resources.boundaries.admit(delivery.module(), selector.topic(), selector.describe(), subscriberName);
         Subscriber subscriber = new Subscriber(this, number, subscriberName, selector, handler, envelopes,
                 propagateFailures, settings, Guard.of(delivery, subscriberName, resources, office),
                 serialization.isolation(selector, delivery.isIsolated(), subscriberName), delivery.priority());
+        subscriber.module = module;
         if (subscriber.mailbox != null) {
             mailboxes.removeIf(Mailbox::isRetired);
             mailboxes.add(subscriber.mailbox);

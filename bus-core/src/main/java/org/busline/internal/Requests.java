@@ -12,6 +12,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import org.busline.DeadLetter;
 import org.busline.Envelope;
+import org.busline.Gather;
+import org.busline.Gathered;
 import org.busline.MailboxFullException;
 import org.busline.RequestException;
 import org.busline.Topic;
@@ -117,6 +119,9 @@ final class Requests {
         }
         Route route = registry.responderRoute(topic);
         DispatchContext context = DispatchContext.current();
+        if (resources.boundaries != null) {
+            resources.boundaries.checkPublish(topic, context);
+        }
         Envelope<?> envelope = given == null ? resources.newEnvelope(topic, payload, context.envelope(resources))
                 : resources.stamp(given, context.envelope(resources));
         envelope = dispatcher.intercept(route, envelope);
@@ -143,6 +148,71 @@ final class Requests {
             callSync(pick.synchronous(), envelope, pending, context);
         }
         return pending;
+    }
+
+    /**
+     * Asks every responder of a topic, each with a request of its own (its own id, one correlation id, one
+     * deadline), and gathers their outcomes in a {@link Gathering}. Synchronous responders run here, in turn; once the
+     * gathering has what it needs, the responders not yet asked are not asked (they are unanswered).
+     */
+    <R> CompletableFuture<Gathered<R>> startAll(Topic<?> topic, Object payload, Class<R> replyType,
+                                                 Gather<? super R> options, long nanos) {
+        long deadline = scheduler().nanoTime() + nanos;
+        if (resources.isClosed()) {
+            return CompletableFuture.failedFuture(new RequestException(RequestException.Reason.BUS_CLOSED,
+                    topic.name(), "Bus '" + resources.name + "': a scatter-gather request on topic '" + topic.name()
+                            + "' failed: requestAll() must not be called after close()", null));
+        }
+        Route route = registry.responderRoute(topic);
+        if (resources.boundaries != null) {
+            resources.boundaries.checkPublish(topic, DispatchContext.current());
+        }
+        Subscriber[] targets = route.state.subscribers;
+        String[] names = new String[targets.length];
+        for (int i = 0; i < targets.length; i++) {
+            names[i] = targets[i].name;
+        }
+        Gathering<R> gathering = new Gathering<>(this, options, names);
+        DispatchContext context = DispatchContext.current();
+        Envelope<?> cause = context.envelope(resources);
+        String correlation = null;
+        for (int i = 0; i < targets.length && !gathering.isFinished(); i++) {
+            Envelope<?> envelope = resources.newEnvelope(topic, payload, cause);
+            if (correlation == null) {
+                correlation = envelope.correlationId();
+            } else if (!correlation.equals(envelope.correlationId())) {
+                envelope = envelope.withCorrelationId(correlation);
+            }
+            Envelope<?> intercepted = dispatcher.intercept(route, envelope);
+            PendingRequest<R> pending = new PendingRequest<>(this, intercepted == null ? envelope : intercepted,
+                    replyType, false, options.deadline(), deadline);
+            pending.responder = targets[i].name;
+            if (intercepted == null) {
+                pending.fail(RequestException.Reason.REJECTED, "an interceptor vetoed it", null);
+            } else {
+                startTo(route, targets[i], pending, context);
+            }
+            gathering.follow(i, pending);
+        }
+        if (targets.length == 0) {
+            gathering.finishNow();
+        }
+        return gathering;
+    }
+
+    /** Hands one request to one given responder, as {@link #start} hands it to the one it picks. */
+    private void startTo(Route route, Subscriber responder, PendingRequest<?> pending, DispatchContext context) {
+        pending.responder = responder.name;
+        Dispatcher.Pick pick;
+        try {
+            pick = dispatcher.pick(route, new Subscriber[] {responder}, pending.envelope, null, pending);
+        } catch (MailboxFullException full) {
+            pending.fail(RequestException.Reason.REJECTED, full.getMessage(), full);
+            return;
+        }
+        if (pick.synchronous() != null) {
+            callSync(pick.synchronous(), pending.envelope, pending, context);
+        }
     }
 
     /**

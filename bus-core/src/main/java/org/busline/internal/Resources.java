@@ -32,12 +32,15 @@ final class Resources {
     /** Guarded by {@code this}: the executor this bus made and must shut down, made on first use. */
     private ExecutorService ownExecutor;
     private volatile boolean closed;
+    /** The module boundaries, or null if the bus has none. */
+    final BoundaryCheck boundaries;
 
     Resources(BusFactory.Configuration config) {
         this.config = config;
         this.name = config.name();
         this.clock = config.clock();
         this.propagation = new Propagation(config.propagators());
+        this.boundaries = BoundaryCheck.of(config.boundaries(), this);
     }
 
     boolean isClosed() {

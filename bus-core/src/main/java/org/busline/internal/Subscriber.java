@@ -29,6 +29,11 @@ final class Subscriber implements Subscription {
     final Mailbox mailbox;
     /** The resilience policies and their state; null if the subscription uses none. */
     final Guard guard;
+    /**
+     * The module its handler publishes as; null unless the bus has {@link BoundaryCheck boundaries} and it names one.
+     * Written by the registry before the subscriber is routed.
+     */
+    String module;
     /** Null unless the subscriber receives deserialized copies (isolated delivery). */
     final Serialization.Isolation isolation;
     private final Registry registry;
@@ -74,7 +79,7 @@ final class Subscriber implements Subscription {
      * guarded (its id, its dead letters).
      */
     boolean needsEnvelope() {
-        return envelopeHandler != null || mailbox != null || guard != null || isolation != null;
+        return envelopeHandler != null || mailbox != null || guard != null || isolation != null || module != null;
     }
 
     void invoke(Object payload, Envelope<?> envelope) throws Exception {

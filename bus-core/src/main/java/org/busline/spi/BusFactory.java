@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
+import org.busline.Boundaries;
 import org.busline.DeadMessage;
 import org.busline.DeliveryFailure;
 import org.busline.DroppedMessage;
@@ -56,6 +57,7 @@ public interface BusFactory {
      * @param isolatedTopics           the topics whose every subscription receives copies
      * @param failSendsWithoutConsumer true if a send to a topic without subscription throws
      * @param retainedTopics           the topics that keep their last message, in the order they were retained
+     * @param boundaries               the module boundaries, never null ({@link Boundaries#none()} for none)
      */
     record Configuration(String name, Clock clock, Scheduler scheduler, Executor executor, Duration drainTimeout,
                          List<Interceptor> interceptors, List<ContextPropagator> propagators,
@@ -64,6 +66,6 @@ public interface BusFactory {
                          Consumer<? super DroppedMessage> droppedHandler, Serializer serializer,
                          Map<Topic<?>, Serializer> topicSerializers, TypeRegistry types,
                          Set<Topic<?>> isolatedTopics, boolean failSendsWithoutConsumer,
-                         Set<Topic<?>> retainedTopics) {
+                         Set<Topic<?>> retainedTopics, Boundaries boundaries) {
     }
 }

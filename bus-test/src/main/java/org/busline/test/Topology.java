@@ -12,6 +12,7 @@ import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
+import org.busline.Boundaries;
 import org.busline.CircuitBreakerPolicy;
 import org.busline.DeadLetter;
 import org.busline.DeadMessage;
@@ -227,6 +228,28 @@ public final class Topology {
         List<Dependency> dependencies = new ArrayList<>();
         through.forEach((pair, names) -> dependencies.add(new Dependency(pair.get(0), pair.get(1), names)));
         return List.copyOf(dependencies);
+    }
+
+    /**
+     * Checks this topology against module boundaries, as a build can: every edge but the bus's own is checked as its
+     * module publishing (publishes, requests) or consuming (subscribes, answers) its topic or pattern, by
+     * {@link Boundaries#check}. The module {@code unnamed} counts as naming no module.
+     *
+     * @param boundaries the rules; not null
+     * @return the violations, in the order of the edges; empty if the topology keeps to the rules
+     */
+    public List<Boundaries.Violation> violations(Boundaries boundaries) {
+        Objects.requireNonNull(boundaries, "boundaries");
+        List<Boundaries.Violation> found = new ArrayList<>();
+        for (Edge edge : edges()) {
+            if (edge.module().equals(BUS_MODULE) || BUS_TOPICS.contains(edge.topic())) {
+                continue;
+            }
+            Boundaries.Action action = edge.kind().sends() ? Boundaries.Action.PUBLISH : Boundaries.Action.CONSUME;
+            String module = edge.module().equals("unnamed") ? null : edge.module();
+            boundaries.check(action, module, edge.topic()).ifPresent(found::add);
+        }
+        return Collections.unmodifiableList(found);
     }
 
     /**

@@ -81,6 +81,7 @@ public final class BusBinding {
                 break;
             case CIRCUIT_OPEN:
             case BULKHEAD_FULL:
+            case RATE_LIMITED:
                 // The bus warns of these when nobody subscribes to DeadLetter; this subscription must not hush it.
                 if (!othersSubscribe()) {
                     LOG.warn("Bus '{}': subscription '{}' gave up on message {} on topic '{}' ({}), and nobody "

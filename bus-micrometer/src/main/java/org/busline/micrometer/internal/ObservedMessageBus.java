@@ -21,6 +21,8 @@ import org.busline.DeadLetter;
 import org.busline.DeadMessage;
 import org.busline.Delivery;
 import org.busline.Envelope;
+import org.busline.Gather;
+import org.busline.Gathered;
 import org.busline.EnvelopeHandler;
 import org.busline.MessageBus;
 import org.busline.MessageHandler;
@@ -120,6 +122,17 @@ public final class ObservedMessageBus implements MessageBus {
                                                                  Duration timeout) {
         return observeRequest(request == null ? null : request.topic(), request == null ? null : request.payload(),
                 () -> bus.requestEnvelope(request, replyType, timeout));
+    }
+
+    @Override
+    public void asModule(String module, Runnable action) {
+        bus.asModule(module, action);
+    }
+
+    @Override
+    public <Q, R> CompletableFuture<Gathered<R>> requestAll(Topic<Q> topic, Q request, Class<R> replyType,
+                                                          Gather<? super R> options) {
+        return bus.requestAll(topic, request, replyType, options);
     }
 
     /** Called only while observations are recorded; a direct call otherwise costs no lambda. */

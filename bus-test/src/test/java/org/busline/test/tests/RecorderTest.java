@@ -387,6 +387,8 @@ class RecorderTest {
         bus.send(PONGS, new Pong(2, 3));
 
         assertThat(reply).isEqualTo(new Pong(1, 1));
+        // The reply completes the request inside the responder's handler, before its delivery ends on the pool.
+        recorder.awaitIdle(Duration.ofSeconds(10));
         assertThat(recorder).published(PINGS).once().handledBy("answerer");
         assertThat(recorder).published(PONGS).times(2).satisfies(sends -> assertThat(sends)
                 .extracting(m -> m.deliveries().get(0).subscriber()).containsExactlyInAnyOrder("first", "second"));

@@ -364,4 +364,21 @@ class TopologyTest {
             assertThat(Topology.builder().bus(recorded).modules(name -> null).build().modules()).isEmpty();
         }
     }
+
+    @Test
+    void flagsTheEdgesThatBreakModuleBoundaries() {
+        wireTheShop();
+        Topology topology = Topology.builder().bus(bus).publishes("orders", PLACED)
+                .publishes("shipping", PLACED).build();
+        org.busline.Boundaries rules = org.busline.Boundaries.parse("""
+                owns orders orders.>
+                owns payments payments.>
+                consume payments orders.placed
+                """);
+        assertThat(topology.violations(rules)).extracting(violation -> violation.module() + " "
+                + violation.action() + " " + violation.topic()).containsExactlyInAnyOrder(
+                "audit CONSUME orders.>", "shipping PUBLISH orders.placed");
+        assertThat(topology.violations(rules.withMode(org.busline.Boundaries.Mode.AUDIT))).hasSize(2);
+        assertThat(topology.violations(org.busline.Boundaries.parse("consume * orders.>\n"))).isEmpty();
+    }
 }
