@@ -16,7 +16,7 @@ import java.util.Map;
 /**
  * Turns a JMH JSON result file of this module's benchmarks into the Markdown tables of the README (one per scenario:
  * each library's score with its error, bytes allocated per operation from {@code -prof gc}, and how many times
- * faster Busline is), a check of issue 5's targets, and optionally an SVG chart of Busline's speed-up over each peer.
+ * faster Busline is), a check of the targets, and optionally an SVG chart of Busline's speed-up over each peer.
  *
  * <pre>
  * java -cp benchmarks.jar org.busline.benchmarks.report.Report results.json [--svg ratios.svg] [--out table.md]
@@ -241,7 +241,7 @@ public final class Report {
         if (lines.isEmpty()) {
             return "";
         }
-        return "\n### Targets of issue 5\n\n" + String.join("\n", lines) + "\n";
+        return "\n### Targets\n\n" + String.join("\n", lines) + "\n";
     }
 
     private static String check(boolean met, String text) {
