@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -166,7 +165,7 @@ public final class Boundaries {
             if (limit == null) {
                 return text;
             }
-            text += " " + limit.permits() + "/" + durationText(limit.per());
+            text += " " + limit.permits() + "/" + BoundariesText.duration(limit.per());
             return limit.burst() == limit.permits() ? text : text + " burst " + limit.burst();
         }
     }
@@ -232,25 +231,7 @@ public final class Boundaries {
      * @throws IllegalArgumentException naming the line, if a line is not a rule
      */
     public static Boundaries parse(String text) {
-        Builder builder = builder();
-        String[] lines = text.split("\\R", -1);
-        for (int i = 0; i < lines.length; i++) {
-            int number = i + 1;
-            String line = lines[i];
-            int comment = line.indexOf('#');
-            String content = (comment >= 0 ? line.substring(0, comment) : line).trim();
-            if (content.isEmpty()) {
-                continue;
-            }
-            String[] words = content.split("\\s+");
-            try {
-                builder.add(words, number);
-            } catch (IllegalArgumentException bad) {
-                throw new IllegalArgumentException("line " + number + " of the boundaries ('" + content + "'): "
-                        + bad.getMessage(), bad);
-            }
-        }
-        return builder.build();
+        return BoundariesText.parse(Objects.requireNonNull(text, "text"));
     }
 
     /**
@@ -453,21 +434,6 @@ public final class Boundaries {
         return pattern.contains("*") || pattern.endsWith(">") ? pattern.length() : Integer.MAX_VALUE;
     }
 
-    /** A duration as the text format writes it. */
-    private static String durationText(Duration duration) {
-        long millis = duration.toMillis();
-        if (duration.toNanos() % 1_000_000L != 0L) {
-            return duration.toNanos() / 1_000_000L + "ms";
-        }
-        if (millis % 3_600_000L == 0L) {
-            return millis / 3_600_000L + "h";
-        }
-        if (millis % 60_000L == 0L) {
-            return millis / 60_000L + "m";
-        }
-        return millis % 1000L == 0L ? millis / 1000L + "s" : millis + "ms";
-    }
-
     private static String at(Rule rule) {
         return rule.line() > 0 ? " at line " + rule.line() : "";
     }
@@ -660,93 +626,14 @@ public final class Boundaries {
             return new Boundaries(rules, mode, requireModules, null);
         }
 
-        private void add(String[] words, int line) {
-            switch (words[0]) {
-                case "mode" -> {
-                    expect(words, 2, "mode enforce|audit");
-                    mode = switch (words[1]) {
-                        case "enforce" -> Mode.ENFORCE;
-                        case "audit" -> Mode.AUDIT;
-                        default -> throw new IllegalArgumentException("mode must be enforce or audit, but was '"
-                                + words[1] + "'");
-                    };
-                }
-                case "require-modules" -> {
-                    expect(words, 1, "require-modules");
-                    requireModules = true;
-                }
-                case "owns", "publish", "consume" -> {
-                    expect(words, 3, words[0] + " <module> <pattern>");
-                    Kind kind = words[0].equals("owns") ? Kind.OWNS
-                            : words[0].equals("publish") ? Kind.PUBLISH : Kind.CONSUME;
-                    rules.add(new Rule(kind, words[1], words[2], line));
-                }
-                case "deny" -> {
-                    expect(words, 4, "deny publish|consume <module> <pattern>");
-                    Kind kind = switch (words[1]) {
-                        case "publish" -> Kind.DENY_PUBLISH;
-                        case "consume" -> Kind.DENY_CONSUME;
-                        default -> throw new IllegalArgumentException("deny must be followed by publish or consume, "
-                                + "but was '" + words[1] + "'");
-                    };
-                    rules.add(new Rule(kind, words[2], words[3], line));
-                }
-                case "limit" -> {
-                    if (words.length != 4 && (words.length != 6 || !words[4].equals("burst"))) {
-                        throw new IllegalArgumentException("expected 'limit <module> <pattern> <permits>/<duration> "
-                                + "[burst <n>]'");
-                    }
-                    RateLimit limit = rate(words[3]);
-                    if (words.length == 6) {
-                        limit = limit.withBurst(number(words[5], "burst"));
-                    }
-                    rules.add(new Rule(Kind.LIMIT_PUBLISH, words[1], words[2], line, limit));
-                }
-                default -> throw new IllegalArgumentException("unknown rule '" + words[0] + "'; expected mode, "
-                        + "require-modules, owns, publish, consume, deny or limit");
-            }
+        /** Adds a rule read from the text format, with its line. */
+        void rule(Rule rule) {
+            rules.add(rule);
         }
 
-        private static RateLimit rate(String text) {
-            int slash = text.indexOf('/');
-            if (slash <= 0) {
-                throw new IllegalArgumentException("a rate must read <permits>/<duration>, such as 10/1s, but was '"
-                        + text + "'");
-            }
-            return RateLimit.of(number(text.substring(0, slash), "permits"), duration(text.substring(slash + 1)));
-        }
-
-        private static int number(String text, String what) {
-            try {
-                return Integer.parseInt(text);
-            } catch (NumberFormatException notANumber) {
-                throw new IllegalArgumentException(what + " must be a whole number, but was '" + text + "'");
-            }
-        }
-
-        private static Duration duration(String text) {
-            String unit = text.endsWith("ms") ? "ms" : text.isEmpty() ? "" : text.substring(text.length() - 1);
-            String amount = text.substring(0, text.length() - unit.length());
-            long value;
-            try {
-                value = Long.parseLong(amount);
-            } catch (NumberFormatException notANumber) {
-                value = -1;
-            }
-            return switch (value < 0 ? "" : unit) {
-                case "ms" -> Duration.ofMillis(value);
-                case "s" -> Duration.ofSeconds(value);
-                case "m" -> Duration.ofMinutes(value);
-                case "h" -> Duration.ofHours(value);
-                default -> throw new IllegalArgumentException("a duration must read <number><ms|s|m|h>, such as 1s, "
-                        + "but was '" + text + "'");
-            };
-        }
-
-        private static void expect(String[] words, int count, String form) {
-            if (words.length != count) {
-                throw new IllegalArgumentException("expected '" + form + "'");
-            }
+        /** Sets the mode a {@code mode} line of the text format gives. */
+        void mode(Mode newMode) {
+            mode = newMode;
         }
     }
 }
