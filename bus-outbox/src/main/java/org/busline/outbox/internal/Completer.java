@@ -160,8 +160,7 @@ final class Completer {
 
     private void writeOnce(List<Outcome> batch) throws SQLException {
         if (connection == null) {
-            connection = database.connect();
-            connection.setAutoCommit(false);
+            connection = database.connectForRelay();
         }
         Instant now = clock.instant();
         List<Outcome> completed = new ArrayList<>();

@@ -123,6 +123,22 @@ public final class Database {
         return connection;
     }
 
+    /**
+     * Opens a connection that the relay keeps for its claims or its completions: auto-commit off, READ COMMITTED.
+     * MariaDB's default, REPEATABLE READ, keeps a next-key lock on every index entry a claim scans until it commits,
+     * so claims, completions and the application's inserts wait for one another and deadlock; PostgreSQL and H2
+     * default to READ COMMITTED already.
+     *
+     * @return the connection
+     * @throws SQLException if it cannot
+     */
+    Connection connectForRelay() throws SQLException {
+        Connection connection = dataSource.getConnection();
+        connection.setAutoCommit(false);
+        connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+        return connection;
+    }
+
     static OutboxException failure(String what, SQLException cause) {
         return new OutboxException("the outbox failed to " + what + ": " + cause, cause);
     }

@@ -116,6 +116,19 @@ public enum Dialect {
     }
 
     /**
+     * Returns the hint that makes the claim's search for an earlier unfinished row of the same key use the key index.
+     * Without it MariaDB's optimizer, on the statistics of a young table, picked the due index there and read every
+     * row of the sink for every candidate: a claim of 800 rows took a second, holding its locks, and the relays'
+     * completions queued behind it until their leases ran out.
+     *
+     * @param t the table names
+     * @return the hint to put after the subquery's table alias, or the empty string
+     */
+    public String keyIndexHint(Tables t) {
+        return this == MARIADB ? " FORCE INDEX (" + t.outbox() + "_key)" : "";
+    }
+
+    /**
      * Returns the locking clause of the claim.
      *
      * @return the clause that ends the claim's SELECT

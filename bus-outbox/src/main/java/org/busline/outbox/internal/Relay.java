@@ -103,7 +103,8 @@ final class Relay {
                 + "WHERE o.sink IN (" + sinkList + ") AND o.completed_at IS NULL "
                 + "AND o.status IN ('PENDING', 'IN_FLIGHT') "
                 + "AND ((o.status = 'PENDING' AND o.available_at <= ?) OR (o.status = 'IN_FLIGHT' AND o.lease_until <= ?)) "
-                + "AND (o.aggregateid IS NULL OR NOT EXISTS (SELECT 1 FROM " + table + " p WHERE p.sink = o.sink "
+                + "AND (o.aggregateid IS NULL OR NOT EXISTS (SELECT 1 FROM " + table + " p"
+                + database.dialect().keyIndexHint(database.tables()) + " WHERE p.sink = o.sink "
                 + "AND p.aggregateid = o.aggregateid AND p.completed_at IS NULL AND p.seq < o.seq" + blocking + ")) "
                 + "ORDER BY o.seq LIMIT ?" + database.dialect().lockSkipLocked();
     }
@@ -319,8 +320,7 @@ final class Relay {
 
     private Connection connection() throws SQLException {
         if (connection == null) {
-            connection = database.connect();
-            connection.setAutoCommit(false);
+            connection = database.connectForRelay();
         }
         return connection;
     }
