@@ -65,6 +65,9 @@ public final class CrashChild {
         if (!publish) {
             while (true) {
                 OutboxStats stats = outbox.stats();
+                // What the parent shows if the drain never ends (a dead row blocks the rows of its key behind it).
+                out.println("STATS " + stats);
+                out.flush();
                 if (stats.pending() + stats.inFlight() == 0) {
                     outbox.close();
                     out.println("DRAINED");

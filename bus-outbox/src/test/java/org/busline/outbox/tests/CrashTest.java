@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,16 +85,20 @@ class CrashTest {
             }
             Process drainer = start(url, prefix, KILLS + 1, "drain", next);
             CountDownLatch drained = new CountDownLatch(1);
+            AtomicReference<String> lastStats = new AtomicReference<>("none");
             Thread reader = read(drainer, line -> {
                 if (line.equals("DRAINED")) {
                     drained.countDown();
+                } else if (line.startsWith("STATS ")) {
+                    lastStats.set(line.substring(6));
                 }
             });
             boolean done = drained.await(60, TimeUnit.SECONDS);
             drainer.waitFor(10, TimeUnit.SECONDS);
             drainer.destroyForcibly();
             reader.join(5_000);
-            assertThat(done).as("the restarted process drained the outbox; its log ends with: %s",
+            assertThat(done).as("the restarted process drained the outbox; its last stats: %s; the warnings of "
+                    + "every process: %s; its log ends with: %s", lastStats.get(), warnings(),
                     tail(log(KILLS + 1))).isTrue();
 
             verify(url, prefix, acknowledged, ackIncarnation, rolledBack);
@@ -171,6 +176,18 @@ class CrashTest {
     private static String tail(File log) throws IOException {
         List<String> lines = java.nio.file.Files.readAllLines(log.toPath(), StandardCharsets.UTF_8);
         return String.join(System.lineSeparator(), lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+    }
+
+    private String warnings() throws IOException {
+        List<String> found = new ArrayList<>();
+        for (int incarnation = 1; incarnation <= KILLS + 1; incarnation++) {
+            for (String line : java.nio.file.Files.readAllLines(log(incarnation).toPath(), StandardCharsets.UTF_8)) {
+                if (line.contains(" WARN ") || line.contains(" ERROR ")) {
+                    found.add(incarnation + ": " + line);
+                }
+            }
+        }
+        return found.isEmpty() ? "none" : String.join(System.lineSeparator(), found);
     }
 
     private File log(int incarnation) {
