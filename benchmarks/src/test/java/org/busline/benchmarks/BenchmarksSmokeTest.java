@@ -34,7 +34,7 @@ class BenchmarksSmokeTest {
             Map.entry("AsyncMultiProducerBenchmark",
                     List.of("busline", "guava", "greenrobot", "mbassador", "vertx", "disruptor", "abq")),
             Map.entry("RequestReplyBenchmark", List.of("direct", "busline", "vertx")),
-            Map.entry("SerializationBenchmark", List.of("direct", "busline")),
+            Map.entry("SerializationBenchmark", List.of("direct", "equivalent", "busline")),
             Map.entry("LatencyBenchmark", List.of("busline", "vertx", "abq")),
             Map.entry("ObservabilityBenchmark",
                     List.of("bare", "noopRegistry", "emptyObservationRegistry", "simpleMeterRegistry", "observedAndMetered")),
