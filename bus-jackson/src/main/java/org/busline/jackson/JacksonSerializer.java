@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -14,6 +15,7 @@ import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.core.util.BufferRecycler;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
@@ -37,22 +39,21 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.lang.reflect.Type;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
+import java.time.DateTimeException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.busline.Envelope;
 import org.busline.Topic;
 import org.busline.TypeRef;
 import org.busline.jackson.internal.NoClassNameTypeIds;
+import org.busline.jackson.internal.Timestamps;
 import org.busline.spi.SerializationException;
 import org.busline.spi.Serializer;
 import org.busline.spi.TypeRegistry;
@@ -103,7 +104,6 @@ public final class JacksonSerializer implements Serializer {
             .maxDocumentLength(8L * 1024 * 1024)
             .build();
 
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
     /** Longest piece of input quoted in an error message. */
     private static final int QUOTE_LIMIT = 120;
 
@@ -177,39 +177,64 @@ public final class JacksonSerializer implements Serializer {
         try {
             registration = types.forTopic(topic);
             ObjectWriter writer = binding(topic.type()).writer;
-            ByteArrayBuilder out = new ByteArrayBuilder();
-            try (JsonGenerator generator = mapper.createGenerator(out, JsonEncoding.UTF8)) {
-                generator.writeStartObject();
-                generator.writeStringField("id", envelope.id());
-                generator.writeStringField("source", topic.name());
-                generator.writeStringField("type", registration.logicalType());
-                generator.writeNumberField("version", registration.version());
-                if (envelope.timestamp() != null) {
-                    generator.writeStringField("time", envelope.timestamp().toString());
-                }
-                generator.writeStringField("correlationId", envelope.correlationId());
-                if (envelope.causationId() != null) {
-                    generator.writeStringField("causationId", envelope.causationId());
-                }
-                Map<String, String> headers = envelope.headers();
-                if (!headers.isEmpty()) {
-                    generator.writeObjectFieldStart("headers");
-                    for (Map.Entry<String, String> header : (headers.size() == 1 ? headers : new TreeMap<>(headers))
-                            .entrySet()) {
-                        generator.writeStringField(header.getKey(), header.getValue());
+            // As ObjectMapper.writeValueAsBytes does: the first block comes from the thread's recycled buffers, so
+            // an envelope of up to 2 KB costs one copy, the result, instead of a growing chain of blocks.
+            BufferRecycler recycler = mapper.getFactory()._getBufferRecycler();
+            try (ByteArrayBuilder out = new ByteArrayBuilder(recycler)) {
+                try (JsonGenerator generator = mapper.createGenerator(out, JsonEncoding.UTF8)) {
+                    generator.writeStartObject();
+                    generator.writeStringField("id", envelope.id());
+                    generator.writeStringField("source", topic.name());
+                    generator.writeStringField("type", registration.logicalType());
+                    generator.writeNumberField("version", registration.version());
+                    if (envelope.timestamp() != null) {
+                        writeTime(generator, envelope.timestamp());
                     }
+                    generator.writeStringField("correlationId", envelope.correlationId());
+                    if (envelope.causationId() != null) {
+                        generator.writeStringField("causationId", envelope.causationId());
+                    }
+                    writeHeaders(generator, envelope.headers());
+                    generator.writeFieldName("data");
+                    writer.writeValue(generator, envelope.payload());
                     generator.writeEndObject();
                 }
-                generator.writeFieldName("data");
-                writer.writeValue(generator, envelope.payload());
-                generator.writeEndObject();
+                byte[] bytes = out.toByteArray();
+                out.release();
+                return bytes;
+            } finally {
+                recycler.releaseToPool();
             }
-            return out.toByteArray();
         } catch (IOException | RuntimeException failure) {
             throw SerializationException.encoding(topic.name(), registration == null ? null
                     : registration.logicalType(), registration == null ? 0 : registration.version(),
                     describe(failure, false), failure);
         }
+    }
+
+    private static void writeTime(JsonGenerator generator, Instant time) throws IOException {
+        generator.writeFieldName("time");
+        char[] text = new char[Timestamps.MILLIS_LENGTH];
+        int length = Timestamps.writeMillis(time, text);
+        if (length < 0) {
+            generator.writeString(time.toString());
+        } else {
+            generator.writeString(text, 0, length);
+        }
+    }
+
+    /** Writes the headers in the order of their names, so equal envelopes make equal bytes. */
+    private static void writeHeaders(JsonGenerator generator, Map<String, String> headers) throws IOException {
+        if (headers.isEmpty()) {
+            return;
+        }
+        String[] names = headers.keySet().toArray(new String[0]);
+        Arrays.sort(names);
+        generator.writeObjectFieldStart("headers");
+        for (String name : names) {
+            generator.writeStringField(name, headers.get(name));
+        }
+        generator.writeEndObject();
     }
 
     @Override
@@ -249,8 +274,17 @@ public final class JacksonSerializer implements Serializer {
                     throw parts.failure(at(parser, "the envelope must be a JSON object, but was "
                             + what(parser.currentToken())), null);
                 }
+                // The envelope's own attributes are checked for duplicates here, by a bit each; Jackson's detector
+                // (a set of names per object) is switched on only for the payload, where "duplicate keys anywhere
+                // are errors" needs it.
+                int seen = 0;
                 while (parser.nextToken() == JsonToken.FIELD_NAME) {
                     String field = parser.currentName();
+                    int bit = attributeBit(field);
+                    if ((seen & bit) != 0) {
+                        throw new JsonParseException(parser, "Duplicate field '" + field + "'");
+                    }
+                    seen |= bit;
                     parser.nextToken();
                     switch (field) {
                         case "id" -> parts.id = text(parser, parts, "id", false);
@@ -277,10 +311,27 @@ public final class JacksonSerializer implements Serializer {
         }
     }
 
+    /** The bit of an attribute of the envelope, or 0 for an unknown one (skipped, so its duplicates too). */
+    private static int attributeBit(String field) {
+        return switch (field) {
+            case "id" -> 1;
+            case "source" -> 1 << 1;
+            case "type" -> 1 << 2;
+            case "version" -> 1 << 3;
+            case "time" -> 1 << 4;
+            case "correlationId" -> 1 << 5;
+            case "causationId" -> 1 << 6;
+            case "headers" -> 1 << 7;
+            case "data" -> 1 << 8;
+            default -> 0;
+        };
+    }
+
     private void data(JsonParser parser, Parts<?> parts) throws IOException {
         if (parser.currentToken() == JsonToken.VALUE_NULL) {
             throw parts.failure(at(parser, "'data' must not be null"), null);
         }
+        parser.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         TypeRegistry.Registration<?> registration = parts.knowsType() ? resolve(parts) : null;
         if (registration != null && parts.version == registration.version()) {
             parts.payload = binding(registration.topic().type()).reader.readValue(parser);
@@ -396,8 +447,8 @@ public final class JacksonSerializer implements Serializer {
         }
         if (token == JsonToken.VALUE_STRING) {
             try {
-                return OffsetDateTime.parse(parser.getText(), TIME).toInstant();
-            } catch (DateTimeParseException malformed) {
+                return Timestamps.parse(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
+            } catch (DateTimeException malformed) {
                 throw parts.failure(at(parser, "'time' must be an RFC 3339 timestamp such as "
                         + "2026-01-02T03:04:05.678Z, but was " + quote(parser.getText())), malformed);
             }
@@ -420,7 +471,9 @@ public final class JacksonSerializer implements Serializer {
                 throw parts.failure(at(parser, "header " + quote(name) + " must be a string, but was "
                         + what(parser.currentToken())), null);
             }
-            headers.put(name, parser.getText());
+            if (headers.put(name, parser.getText()) != null) {
+                throw new JsonParseException(parser, "Duplicate field '" + name + "'");
+            }
         }
         return headers;
     }
@@ -660,7 +713,6 @@ public final class JacksonSerializer implements Serializer {
                     .streamReadConstraints(readConstraints)
                     .streamWriteConstraints(StreamWriteConstraints.builder()
                             .maxNestingDepth(readConstraints.getMaxNestingDepth()).build())
-                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                     .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
                     .build();
             JsonMapper.Builder builder = JsonMapper.builder(factory)
