@@ -51,7 +51,10 @@ public final class Boundaries {
     public enum Mode {
         /** A forbidden subscription or publish is refused with an exception. */
         ENFORCE,
-        /** A violation is logged (once per module, topic and rule), counted and reported, and then allowed. */
+        /**
+         * A violation is logged at WARN (once per module, action, topic and rule), counted and reported each time,
+         * and then allowed.
+         */
         AUDIT
     }
 

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * Module boundaries at run time: the room the {@link Registry} consults when a subscription or responder is added, and
  * the {@link Dispatcher} and {@link Requests} when a message enters the bus. It holds the bus's {@link Boundaries}
  * (plain data, which decide) and does what their mode says with a violation: refuse it, or in audit mode log it
- * once per module, topic and rule, count it and let it pass; either way the boundaries' listener hears of it.
+ * once per module, action (publish or consume), topic and rule, count it and let it pass; either way the
+ * boundaries' listener hears of it.
  *
  * <p><b>Design note.</b> A bus without rules has no such room ({@link #of} returns null), so the hot path pays one
  * null check of a final field. The publishing module is the thread's ({@link DispatchContext#module}): set by
@@ -139,7 +140,10 @@ final class BoundaryCheck {
         if (boundaries.mode() == Boundaries.Mode.ENFORCE) {
             throw new IllegalStateException("Bus '" + busName + "': " + violation.message() + "; " + consequence);
         }
-        if (reported.add(violation.module() + '\u0000' + violation.topic() + '\u0000' + violation.rule())) {
+        // The action belongs to the key: a module's forbidden subscription and its forbidden publish of the same
+        // topic are often refused by the same owns rule, and each deserves its line.
+        if (reported.add(violation.module() + '\u0000' + violation.action() + '\u0000' + violation.topic() + '\u0000'
+                + violation.rule())) {
             LOG.warn("Bus '{}': boundary violation (audit mode, allowed): {}", busName, violation.message());
         }
     }
