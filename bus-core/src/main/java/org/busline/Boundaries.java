@@ -396,6 +396,16 @@ public final class Boundaries {
         return limits;
     }
 
+    /**
+     * Returns the owner of a topic: the most specific {@code owns} rule that matches it, as {@link #check} decides.
+     *
+     * @param topic a topic name; not null
+     * @return the rule, whose {@link Rule#module() module} owns the topic; empty if nobody owns it
+     */
+    public Optional<Rule> owner(String topic) {
+        return Optional.ofNullable(ownerOf(Objects.requireNonNull(topic, "topic")));
+    }
+
     /** The most specific owns rule of a topic name, or null. */
     private Rule ownerOf(String topic) {
         Rule best = null;

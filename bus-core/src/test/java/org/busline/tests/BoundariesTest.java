@@ -220,6 +220,16 @@ class BoundariesTest {
     }
 
     @Test
+    void theOwnerOfATopicIsItsMostSpecificOwnsRule() {
+        Boundaries boundaries = Boundaries.parse(RULES + "owns audit orders.internal.>\n");
+
+        assertThat(boundaries.owner("orders.placed")).map(Boundaries.Rule::module).hasValue("orders");
+        assertThat(boundaries.owner("orders.internal.audit")).map(Boundaries.Rule::toString)
+                .hasValue("owns audit orders.internal.>");
+        assertThat(boundaries.owner("weather.today")).isEmpty();
+    }
+
+    @Test
     void requireModulesChecksPublishersThatNameNone() {
         try (MessageBus bus = bus(Boundaries.parse("require-modules\n" + RULES))) {
             assertThatThrownBy(() -> bus.publish(PLACED, "anonymous")).isInstanceOf(IllegalStateException.class)
