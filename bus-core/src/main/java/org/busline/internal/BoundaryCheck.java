@@ -35,7 +35,7 @@ final class BoundaryCheck {
 
     private final Boundaries boundaries;
     private final String busName;
-    private final Set<String> reported = ConcurrentHashMap.newKeySet();
+    private final Set<Boundaries.Violation> reported = ConcurrentHashMap.newKeySet();
     private final LongAdder violations = new LongAdder();
     /** Publish decisions by topic, then module ({@code ""} for none); at most {@link #CACHED} topics. */
     private final ConcurrentHashMap<Topic<?>, ConcurrentHashMap<String, Decision>> decided = new ConcurrentHashMap<>();
@@ -140,10 +140,11 @@ final class BoundaryCheck {
         if (boundaries.mode() == Boundaries.Mode.ENFORCE) {
             throw new IllegalStateException("Bus '" + busName + "': " + violation.message() + "; " + consequence);
         }
-        // The action belongs to the key: a module's forbidden subscription and its forbidden publish of the same
-        // topic are often refused by the same owns rule, and each deserves its line.
-        if (reported.add(violation.module() + '\u0000' + violation.action() + '\u0000' + violation.topic() + '\u0000'
-                + violation.rule())) {
+        // The violation is its own key: module, action, topic and rule (its message follows from them). The action
+        // matters: a module's forbidden subscription and its forbidden publish of a topic are often refused by the
+        // same owns rule, and each deserves its line. A remembered publish decision is the same instance each time,
+        // so a repeated violation allocates nothing here.
+        if (reported.add(violation)) {
             LOG.warn("Bus '{}': boundary violation (audit mode, allowed): {}", busName, violation.message());
         }
     }

@@ -43,7 +43,8 @@ import org.busline.test.internal.TopicNode;
  *
  * <p><b>Outputs</b>: JSON with a versioned schema ({@link #toJson()}), a Mermaid flowchart ({@link #toMermaid()}),
  * and the edge list of a baseline file ({@link #toBaseline()}); {@link BusAssertions#assertThat(Topology)} checks it
- * in architecture tests. All three are deterministic: sorted, and free of run-time ids.
+ * in architecture tests. All three are deterministic: sorted, and free of run-time ids. Given module boundaries
+ * ({@link #withBoundaries}), all three show the rules and flag the edges that break them.
  *
  * <p>Immutable and thread-safe.
  */
@@ -244,8 +245,7 @@ public final class Topology {
      * @return a topology of the same edges, with these boundaries
      */
     public Topology withBoundaries(Boundaries rules) {
-        return new Topology(new TreeSet<>(edges), new TreeMap<>(topics), consumers,
-                Objects.requireNonNull(rules, "rules"));
+        return new Topology(edges, topics, consumers, Objects.requireNonNull(rules, "rules"));
     }
 
     /**
@@ -356,8 +356,8 @@ public final class Topology {
                 .append("# Regenerate with -D").append(TopologyAssert.UPDATE_PROPERTY).append("=true\n");
         Boundaries rules = shown();
         if (rules != null) {
-            text.append("# Then one line per edge that breaks the module boundaries, \"violation: <edge> (rule '<rule>')\"."
-                    + " The boundaries:\n");
+            text.append("# Then one line per edge that breaks the module boundaries, ")
+                    .append("\"violation: <edge> (rule '<rule>')\". The boundaries:\n");
             rules.toString().lines().forEach(line -> text.append("#   ").append(line).append('\n'));
         }
         edges.forEach(edge -> text.append(edge).append('\n'));
