@@ -51,7 +51,10 @@ public final class Boundaries {
     public enum Mode {
         /** A forbidden subscription or publish is refused with an exception. */
         ENFORCE,
-        /** A violation is logged (once per module, topic and rule), counted and reported, and then allowed. */
+        /**
+         * A violation is logged at WARN (once per module, action, topic and rule), counted and reported each time,
+         * and then allowed.
+         */
         AUDIT
     }
 
@@ -391,6 +394,16 @@ public final class Boundaries {
             }
         }
         return limits;
+    }
+
+    /**
+     * Returns the owner of a topic: the most specific {@code owns} rule that matches it, as {@link #check} decides.
+     *
+     * @param topic a topic name; not null
+     * @return the rule, whose {@link Rule#module() module} owns the topic; empty if nobody owns it
+     */
+    public Optional<Rule> owner(String topic) {
+        return Optional.ofNullable(ownerOf(Objects.requireNonNull(topic, "topic")));
     }
 
     /** The most specific owns rule of a topic name, or null. */

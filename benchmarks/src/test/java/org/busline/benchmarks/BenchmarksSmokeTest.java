@@ -38,6 +38,7 @@ class BenchmarksSmokeTest {
             Map.entry("LatencyBenchmark", List.of("busline", "vertx", "abq")),
             Map.entry("ObservabilityBenchmark",
                     List.of("bare", "noopRegistry", "emptyObservationRegistry", "simpleMeterRegistry", "observedAndMetered")),
+            Map.entry("BoundariesBenchmark", List.of("noRules", "noRulesAsModule", "allowed", "audited")),
             Map.entry("OutboxBenchmark", List.of("businessRowOnly", "plainOutboxInsert", "outboxPublish", "relayBacklog")));
 
     @Test

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * Module boundaries at run time: the room the {@link Registry} consults when a subscription or responder is added, and
  * the {@link Dispatcher} and {@link Requests} when a message enters the bus. It holds the bus's {@link Boundaries}
  * (plain data, which decide) and does what their mode says with a violation: refuse it, or in audit mode log it
- * once per module, topic and rule, count it and let it pass; either way the boundaries' listener hears of it.
+ * once per module, action (publish or consume), topic and rule, count it and let it pass; either way the
+ * boundaries' listener hears of it.
  *
  * <p><b>Design note.</b> A bus without rules has no such room ({@link #of} returns null), so the hot path pays one
  * null check of a final field. The publishing module is the thread's ({@link DispatchContext#module}): set by
@@ -34,7 +35,7 @@ final class BoundaryCheck {
 
     private final Boundaries boundaries;
     private final String busName;
-    private final Set<String> reported = ConcurrentHashMap.newKeySet();
+    private final Set<Boundaries.Violation> reported = ConcurrentHashMap.newKeySet();
     private final LongAdder violations = new LongAdder();
     /** Publish decisions by topic, then module ({@code ""} for none); at most {@link #CACHED} topics. */
     private final ConcurrentHashMap<Topic<?>, ConcurrentHashMap<String, Decision>> decided = new ConcurrentHashMap<>();
@@ -139,7 +140,11 @@ final class BoundaryCheck {
         if (boundaries.mode() == Boundaries.Mode.ENFORCE) {
             throw new IllegalStateException("Bus '" + busName + "': " + violation.message() + "; " + consequence);
         }
-        if (reported.add(violation.module() + '\u0000' + violation.topic() + '\u0000' + violation.rule())) {
+        // The violation is its own key: module, action, topic and rule (its message follows from them). The action
+        // matters: a module's forbidden subscription and its forbidden publish of a topic are often refused by the
+        // same owns rule, and each deserves its line. A remembered publish decision is the same instance each time,
+        // so a repeated violation allocates nothing here.
+        if (reported.add(violation)) {
             LOG.warn("Bus '{}': boundary violation (audit mode, allowed): {}", busName, violation.message());
         }
     }

@@ -6,7 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.busline.Boundaries;
 import org.busline.Delivery;
@@ -14,6 +21,7 @@ import org.busline.MessageBus;
 import org.busline.Topic;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.event.Level;
 
 class BoundariesTest {
     private static final Topic<String> PLACED = Topic.of("orders.placed", String.class);
@@ -169,6 +177,56 @@ class BoundariesTest {
                     Boundaries.Action.PUBLISH);
             assertThat(org.busline.internal.Internals.boundaryViolations(bus)).isEqualTo(4);
         }
+    }
+
+    @Test
+    void auditModeDeliversAndCountsEveryViolationButLogsEachModuleActionTopicAndRuleOnce() throws Exception {
+        AtomicInteger received = new AtomicInteger();
+        int threads = 4;
+        int publishes = 250;
+        try (MessageBus bus = MessageBus.builder().name("audit-once").boundaries(Boundaries.parse("mode audit\n"
+                + RULES)).build()) {
+            bus.subscribe(INTERNAL, peek -> received.incrementAndGet(), Delivery.sync().module("payments"));
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<?>> publishers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                String module = t % 2 == 0 ? "payments" : "shipping";
+                publishers.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < publishes; i++) {
+                        bus.asModule(module, () -> bus.publish(INTERNAL, "peek"));
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> publisher : publishers) {
+                publisher.get(10, TimeUnit.SECONDS);
+            }
+            pool.shutdown();
+
+            assertThat(received).hasValue(threads * publishes);
+            assertThat(org.busline.internal.Internals.boundaryViolations(bus)).isEqualTo(1 + threads * publishes);
+            List<CapturedLogs.Event> events = CapturedLogs.containing("Bus 'audit-once': boundary violation");
+            assertThat(events).extracting(CapturedLogs.Event::level).containsOnly(Level.WARN);
+            List<String> logged = events.stream().map(CapturedLogs.Event::message).toList();
+            assertThat(logged).hasSize(3).allSatisfy(line -> assertThat(line)
+                    .contains("topic 'orders.internal.audit'").contains("(rule 'owns orders orders.>' at line 3)"));
+            assertThat(logged).anySatisfy(line -> assertThat(line).contains("module 'payments' may not consume"))
+                    .anySatisfy(line -> assertThat(line).contains("module 'payments' may not publish"))
+                    .anySatisfy(line -> assertThat(line).contains("module 'shipping' may not publish"));
+        }
+    }
+
+    @Test
+    void theOwnerOfATopicIsItsMostSpecificOwnsRule() {
+        Boundaries boundaries = Boundaries.parse(RULES + "owns audit orders.internal.>\n");
+
+        assertThat(boundaries.owner("orders.placed")).map(Boundaries.Rule::module).hasValue("orders");
+        assertThat(boundaries.owner("orders.internal.audit")).map(Boundaries.Rule::toString)
+                .hasValue("owns audit orders.internal.>");
+        assertThat(boundaries.owner("weather.today")).isEmpty();
     }
 
     @Test

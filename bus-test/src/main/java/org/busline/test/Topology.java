@@ -3,6 +3,7 @@ package org.busline.test;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -42,7 +43,8 @@ import org.busline.test.internal.TopicNode;
  *
  * <p><b>Outputs</b>: JSON with a versioned schema ({@link #toJson()}), a Mermaid flowchart ({@link #toMermaid()}),
  * and the edge list of a baseline file ({@link #toBaseline()}); {@link BusAssertions#assertThat(Topology)} checks it
- * in architecture tests. All three are deterministic: sorted, and free of run-time ids.
+ * in architecture tests. All three are deterministic: sorted, and free of run-time ids. Given module boundaries
+ * ({@link #withBoundaries}), all three show the rules and flag the edges that break them.
  *
  * <p>Immutable and thread-safe.
  */
@@ -158,11 +160,14 @@ public final class Topology {
     private final SortedSet<Edge> edges;
     private final SortedMap<String, TopicNode> topics;
     private final List<Consumer> consumers;
+    private final Boundaries boundaries;
 
-    private Topology(SortedSet<Edge> edges, SortedMap<String, TopicNode> topics, List<Consumer> consumers) {
+    private Topology(SortedSet<Edge> edges, SortedMap<String, TopicNode> topics, List<Consumer> consumers,
+                     Boundaries boundaries) {
         this.edges = Collections.unmodifiableSortedSet(edges);
         this.topics = Collections.unmodifiableSortedMap(topics);
         this.consumers = List.copyOf(consumers);
+        this.boundaries = boundaries;
     }
 
     /**
@@ -231,6 +236,34 @@ public final class Topology {
     }
 
     /**
+     * Returns this topology with module boundaries to show and check: its outputs then show the rules and flag the
+     * edges that break them ({@link #toJson()}, {@link #toMermaid()}, {@link #toBaseline()}), and
+     * {@link TopologyAssert#hasNoBoundaryViolations()} fails on them. Boundaries without rules
+     * ({@link Boundaries#isEmpty()}) leave the outputs as they are without boundaries.
+     *
+     * @param rules the boundaries; not null
+     * @return a topology of the same edges, with these boundaries
+     */
+    public Topology withBoundaries(Boundaries rules) {
+        return new Topology(edges, topics, consumers, Objects.requireNonNull(rules, "rules"));
+    }
+
+    /**
+     * Returns the violations of the boundaries given with {@link #withBoundaries}, as {@link #violations(Boundaries)}
+     * finds them.
+     *
+     * @return the violations, in the order of the edges; empty if the topology has no boundaries or keeps to them
+     */
+    public List<Boundaries.Violation> violations() {
+        return violations(boundaries);
+    }
+
+    /** The boundaries given with {@link #withBoundaries}; {@link Boundaries#none()} if none were. */
+    Boundaries boundaries() {
+        return boundaries;
+    }
+
+    /**
      * Checks this topology against module boundaries, as a build can: every edge but the bus's own is checked as its
      * module publishing (publishes, requests) or consuming (subscribes, answers) its topic or pattern, by
      * {@link Boundaries#check}. The module {@code unnamed} counts as naming no module.
@@ -239,17 +272,26 @@ public final class Topology {
      * @return the violations, in the order of the edges; empty if the topology keeps to the rules
      */
     public List<Boundaries.Violation> violations(Boundaries boundaries) {
-        Objects.requireNonNull(boundaries, "boundaries");
-        List<Boundaries.Violation> found = new ArrayList<>();
-        for (Edge edge : edges()) {
+        return List.copyOf(violationsByEdge(Objects.requireNonNull(boundaries, "boundaries")).values());
+    }
+
+    /** The edges that break the boundaries, in order, each with its violation. */
+    private Map<Edge, Boundaries.Violation> violationsByEdge(Boundaries rules) {
+        Map<Edge, Boundaries.Violation> found = new LinkedHashMap<>();
+        for (Edge edge : edges) {
             if (edge.module().equals(BUS_MODULE) || BUS_TOPICS.contains(edge.topic())) {
                 continue;
             }
             Boundaries.Action action = edge.kind().sends() ? Boundaries.Action.PUBLISH : Boundaries.Action.CONSUME;
             String module = edge.module().equals("unnamed") ? null : edge.module();
-            boundaries.check(action, module, edge.topic()).ifPresent(found::add);
+            rules.check(action, module, edge.topic()).ifPresent(violation -> found.put(edge, violation));
         }
-        return Collections.unmodifiableList(found);
+        return found;
+    }
+
+    /** The boundaries to show, or null if there are none, which leaves every output as it is without them. */
+    private Boundaries shown() {
+        return boundaries.isEmpty() ? null : boundaries;
     }
 
     /**
@@ -301,14 +343,34 @@ public final class Topology {
      * Returns the edges as the lines of a baseline file, sorted, after a comment that names the schema. A test
      * compares them with the committed file ({@link TopologyAssert#matchesBaseline(java.nio.file.Path)}).
      *
+     * <p>With {@link #withBoundaries boundaries}, the comment also lists the rules, and after the edges comes one
+     * line per edge that breaks them, {@code "violation: <edge> (rule '<rule>')"}, as
+     * {@code "violation: shipping publishes orders.placed (rule 'owns orders orders.>')"}, in the order of the edges;
+     * a new one is a difference the baseline check fails on.
+     *
      * @return the file's text, ending with a newline
      */
     public String toBaseline() {
         StringBuilder text = new StringBuilder("# ").append(SCHEMA).append(' ').append(SCHEMA_VERSION)
                 .append(" baseline: one edge per line, \"<module> <publishes|requests|subscribes|answers> <topic>\".\n")
                 .append("# Regenerate with -D").append(TopologyAssert.UPDATE_PROPERTY).append("=true\n");
+        Boundaries rules = shown();
+        if (rules != null) {
+            text.append("# Then one line per edge that breaks the module boundaries, ")
+                    .append("\"violation: <edge> (rule '<rule>')\". The boundaries:\n");
+            rules.toString().lines().forEach(line -> text.append("#   ").append(line).append('\n'));
+        }
         edges.forEach(edge -> text.append(edge).append('\n'));
+        if (rules != null) {
+            violationsByEdge(rules).forEach((edge, violation) -> text.append(violationLine(edge, violation))
+                    .append('\n'));
+        }
         return text.toString();
+    }
+
+    /** The baseline line of a violation. */
+    private static String violationLine(Edge edge, Boundaries.Violation violation) {
+        return "violation: " + edge + " (rule '" + violation.rule() + "')";
     }
 
     /**
@@ -320,10 +382,18 @@ public final class Topology {
      * {@code to}, {@code topics}). Keys are sorted; arrays are sorted; one element per line, so that a committed
      * copy diffs well. A later version only adds fields.
      *
+     * <p>With {@link #withBoundaries boundaries}, two more fields: {@code boundaries} ({@code mode}: enforce or
+     * audit, {@code requireModules}, and {@code rules} in their order, each with {@code kind}: owns, publish, consume,
+     * deny_publish, deny_consume or limit_publish, {@code module}, {@code pattern}, {@code line} (0 if built in code),
+     * {@code rule} (its line of the text format), and for a limit {@code permits}, {@code perMillis} and
+     * {@code burst}) and {@code violations} in the order of the edges, each with {@code module}, {@code kind} (the
+     * edge's), {@code topic}, {@code action} (publish or consume), {@code rule} and {@code message}.
+     *
      * @return the JSON text, ending with a newline
      */
     public String toJson() {
-        return Render.json(this, consumers, topics);
+        Boundaries rules = shown();
+        return Render.json(this, consumers, topics, rules, rules == null ? Map.of() : violationsByEdge(rules));
     }
 
     /**
@@ -332,15 +402,22 @@ public final class Topology {
      * requests) and from each topic to the modules that consume it, labelled {@code async} for a subscription with a
      * mailbox and {@code answers} for a responder. Type topics show their simple class name.
      *
+     * <p>With {@link #withBoundaries boundaries}, each module that owns topics of the diagram is a subgraph
+     * {@code owned by <module>} around its box and those topics, and each edge that breaks the rules is a dotted red
+     * arrow labelled {@code violates <rule>}.
+     *
      * @return the diagram's text, ending with a newline, ready for a {@code mermaid} code block
      */
     public String toMermaid() {
-        return Render.mermaid(this, consumers, topics);
+        Boundaries rules = shown();
+        return Render.mermaid(this, consumers, topics, rules, rules == null ? Map.of() : violationsByEdge(rules));
     }
 
+    /** Equal: the same edges, subscriptions and boundaries (compared as their text: mode and rules). */
     @Override
     public boolean equals(Object other) {
-        return other instanceof Topology that && edges.equals(that.edges) && consumers.equals(that.consumers);
+        return other instanceof Topology that && edges.equals(that.edges) && consumers.equals(that.consumers)
+                && boundaries.toString().equals(that.boundaries.toString());
     }
 
     @Override
@@ -594,7 +671,7 @@ public final class Topology {
             }
             consumers.sort(Comparator.comparing(Consumer::module).thenComparing(Consumer::name)
                     .thenComparing(Consumer::selector).thenComparing(Consumer::kind));
-            return new Topology(edges, topics, consumers);
+            return new Topology(edges, topics, consumers, Boundaries.none());
         }
     }
 }

@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import org.assertj.core.api.AbstractAssert;
+import org.busline.Boundaries;
 import org.busline.Topic;
 import org.busline.test.Topology.Dependency;
 import org.busline.test.Topology.Edge;
@@ -168,8 +169,34 @@ public final class TopologyAssert extends AbstractAssert<TopologyAssert, Topolog
     }
 
     /**
+     * Verifies that the topology breaks none of the module boundaries given with {@link Topology#withBoundaries}:
+     * no edge is a publish or a consumption they forbid ({@link Topology#violations()}).
+     *
+     * @return this
+     * @throws AssertionError listing each violation, naming module, topic and rule; or if the topology was given no
+     *                        boundaries with rules, as then there is nothing to check
+     */
+    public TopologyAssert hasNoBoundaryViolations() {
+        if (actual.boundaries().isEmpty()) {
+            fail("Expected no boundary violations, but the topology has no boundaries to check: give them with "
+                    + "Topology.withBoundaries(Boundaries.load(...))");
+        }
+        List<Boundaries.Violation> violations = actual.violations();
+        if (!violations.isEmpty()) {
+            StringBuilder text = new StringBuilder("Expected no boundary violations, but found ")
+                    .append(violations.size()).append(':');
+            violations.forEach(violation -> text.append("\n  ").append(violation.message()));
+            fail(text.toString());
+        }
+        return this;
+    }
+
+    /**
      * Verifies that the edges are those of a committed baseline file ({@link Topology#toBaseline()}): fails when an
-     * edge appeared or disappeared, and prints each with {@code +} (new) or {@code -} (gone). Comment lines
+     * edge appeared or disappeared, and prints each with {@code +} (new) or {@code -} (gone). With
+     * {@link Topology#withBoundaries boundaries}, the baseline's violation lines count as edges do: a new violation
+     * fails the check, printed as {@code + violation: <module> <kind> <topic> (rule '<rule>')}, while one the
+     * committed file lists was accepted there (use {@link #hasNoBoundaryViolations()} to accept none). Comment lines
      * ({@code #}) and blank lines of the file are ignored. With {@value #UPDATE_PROPERTY}{@code =true}, writes the
      * file instead.
      *
@@ -188,15 +215,8 @@ public final class TopologyAssert extends AbstractAssert<TopologyAssert, Topolog
                     + "test with -D" + UPDATE_PROPERTY + "=true, then commit it. Its edges would be:\n"
                     + actual.toBaseline());
         }
-        SortedSet<String> committed = new TreeSet<>();
-        for (String line : read(baseline).split("\n")) {
-            String edge = line.strip();
-            if (!edge.isEmpty() && !edge.startsWith("#")) {
-                committed.add(edge);
-            }
-        }
-        SortedSet<String> now = new TreeSet<>();
-        actual.edges().forEach(edge -> now.add(edge.toString()));
+        SortedSet<String> committed = entries(read(baseline));
+        SortedSet<String> now = entries(actual.toBaseline());
         List<String> difference = new ArrayList<>();
         now.stream().filter(edge -> !committed.contains(edge)).forEach(edge -> difference.add("+ " + edge));
         committed.stream().filter(edge -> !now.contains(edge)).forEach(edge -> difference.add("- " + edge));
@@ -261,6 +281,18 @@ public final class TopologyAssert extends AbstractAssert<TopologyAssert, Topolog
                 + ". It should be:\n" + json + "Run the test with -D" + UPDATE_PROPERTY
                 + "=true to rewrite it, then commit the file.");
         return this;
+    }
+
+    /** The lines of a baseline that are not comments or blank: its edges and violations. */
+    private static SortedSet<String> entries(String baseline) {
+        SortedSet<String> entries = new TreeSet<>();
+        for (String line : baseline.split("\n")) {
+            String entry = line.strip();
+            if (!entry.isEmpty() && !entry.startsWith("#")) {
+                entries.add(entry);
+            }
+        }
+        return entries;
     }
 
     private static final String FENCE = "```mermaid\n";

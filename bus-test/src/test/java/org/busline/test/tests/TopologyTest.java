@@ -381,4 +381,150 @@ class TopologyTest {
         assertThat(topology.violations(rules.withMode(org.busline.Boundaries.Mode.AUDIT))).hasSize(2);
         assertThat(topology.violations(org.busline.Boundaries.parse("consume * orders.>\n"))).isEmpty();
     }
+
+    static final org.busline.Boundaries SHOP_RULES = org.busline.Boundaries.parse("""
+            owns orders orders.>
+            owns payments payments.>
+            consume payments orders.placed
+            publish * orders.place
+            deny publish shipping orders.place
+            """);
+
+    private Topology shopWithOutsiders() {
+        wireTheShop();
+        return Topology.builder().bus(bus).publishes("orders", PLACED).publishes("payments", CAPTURED)
+                .requests("front", PLACE).publishes("shipping", PLACED).requests("shipping", PLACE).build();
+    }
+
+    @Test
+    void withBoundariesTheOutputsShowTheRulesAndExactlyTheEdgesThatBreakThem() {
+        Topology plain = shopWithOutsiders();
+        Topology checked = plain.withBoundaries(SHOP_RULES);
+
+        assertThat(checked.violations()).extracting(violation -> violation.module() + " " + violation.action() + " "
+                + violation.topic() + " by " + violation.rule()).containsExactly(
+                "audit CONSUME orders.> by owns orders orders.>",
+                "shipping PUBLISH orders.placed by owns orders orders.>",
+                "shipping PUBLISH orders.place by deny publish shipping orders.place");
+        String plainJson = plain.toJson();
+        assertThat(checked.toJson()).isEqualTo("{\n" + """
+                  "boundaries": {
+                    "mode": "enforce",
+                    "requireModules": false,
+                    "rules": [
+                      {"kind": "owns", "line": 1, "module": "orders", "pattern": "orders.>", "rule": "owns orders orders.>"},
+                      {"kind": "owns", "line": 2, "module": "payments", "pattern": "payments.>", "rule": "owns payments payments.>"},
+                      {"kind": "consume", "line": 3, "module": "payments", "pattern": "orders.placed", "rule": "consume payments orders.placed"},
+                      {"kind": "publish", "line": 4, "module": "*", "pattern": "orders.place", "rule": "publish * orders.place"},
+                      {"kind": "deny_publish", "line": 5, "module": "shipping", "pattern": "orders.place", "rule": "deny publish shipping orders.place"}
+                    ]
+                  },
+                """ + plainJson.substring(2, plainJson.length() - 3) + ",\n" + """
+                  "violations": [
+                    {"action": "consume", "kind": "subscribes", "message": "module 'audit' may not consume topic 'orders.>': it reaches topics owned by module 'orders' (rule 'owns orders orders.>' at line 1), and no rule lets 'audit' consume them", "module": "audit", "rule": "owns orders orders.>", "topic": "orders.>"},
+                    {"action": "publish", "kind": "publishes", "message": "module 'shipping' may not publish topic 'orders.placed': it is owned by module 'orders' (rule 'owns orders orders.>' at line 1), and no rule lets 'shipping' publish it", "module": "shipping", "rule": "owns orders orders.>", "topic": "orders.placed"},
+                    {"action": "publish", "kind": "requests", "message": "module 'shipping' may not publish topic 'orders.place': denied by rule 'deny publish shipping orders.place' at line 5", "module": "shipping", "rule": "deny publish shipping orders.place", "topic": "orders.place"}
+                  ]
+                }
+                """);
+        assertThat(checked.toMermaid()).isEqualTo("""
+                flowchart LR
+                  subgraph o_orders["owned by orders"]
+                    m_orders["orders"]
+                    t_orders_place(["orders.place"])
+                    t_orders_placed(["orders.placed"])
+                  end
+                  subgraph o_payments["owned by payments"]
+                    m_payments["payments"]
+                    t_payments_captured(["payments.captured"])
+                  end
+                  m_audit["audit"]
+                  m_bus["bus"]
+                  m_front["front"]
+                  m_shipping["shipping"]
+                  t_orders__{{"orders.>"}}
+                  t_org_busline_DeadLetter(["DeadLetter"])
+                  t_orders__ -.->|"async; violates owns orders orders.>"| m_audit
+                  m_bus --> t_org_busline_DeadLetter
+                  m_front -->|requests| t_orders_place
+                  m_orders --> t_orders_placed
+                  t_orders_place -->|answers| m_orders
+                  m_payments --> t_payments_captured
+                  t_orders_placed --> m_payments
+                  t_org_busline_DeadLetter --> m_payments
+                  m_shipping -.->|"violates owns orders orders.>"| t_orders_placed
+                  m_shipping -.->|"requests; violates deny publish shipping orders.place"| t_orders_place
+                  linkStyle 0,8,9 stroke:#d32f2f,stroke-width:2px,color:#d32f2f
+                """);
+        assertThat(checked.toBaseline()).isEqualTo(plain.toBaseline().replace("=true\n", """
+                =true
+                # Then one line per edge that breaks the module boundaries, "violation: <edge> (rule '<rule>')". The boundaries:
+                #   mode enforce
+                #   owns orders orders.>
+                #   owns payments payments.>
+                #   consume payments orders.placed
+                #   publish * orders.place
+                #   deny publish shipping orders.place
+                """) + """
+                violation: audit subscribes orders.> (rule 'owns orders orders.>')
+                violation: shipping publishes orders.placed (rule 'owns orders orders.>')
+                violation: shipping requests orders.place (rule 'deny publish shipping orders.place')
+                """);
+    }
+
+    @Test
+    void boundariesWithoutRulesLeaveEveryOutputAsItIs() {
+        Topology plain = shopWithOutsiders();
+        for (org.busline.Boundaries none : List.of(org.busline.Boundaries.none(),
+                org.busline.Boundaries.parse("mode audit\n# nothing yet\n"))) {
+            Topology checked = plain.withBoundaries(none);
+            assertThat(checked.toJson()).isEqualTo(plain.toJson());
+            assertThat(checked.toMermaid()).isEqualTo(plain.toMermaid());
+            assertThat(checked.toBaseline()).isEqualTo(plain.toBaseline());
+            assertThat(checked.violations()).isEmpty();
+        }
+        assertThat(plain.violations()).isEmpty();
+        assertThat(plain.withBoundaries(SHOP_RULES)).isNotEqualTo(plain).isEqualTo(plain.withBoundaries(SHOP_RULES));
+    }
+
+    @Test
+    void hasNoBoundaryViolationsFailsNamingModuleTopicAndRuleOfEach() {
+        Topology shop = shopWithOutsiders();
+
+        assertThatThrownBy(() -> assertThat(shop.withBoundaries(SHOP_RULES)).hasNoBoundaryViolations())
+                .hasMessageContaining("Expected no boundary violations, but found 3:\n"
+                        + "  module 'audit' may not consume topic 'orders.>': it reaches topics owned by module "
+                        + "'orders' (rule 'owns orders orders.>' at line 1)")
+                .hasMessageContaining("\n  module 'shipping' may not publish topic 'orders.placed': it is owned by "
+                        + "module 'orders' (rule 'owns orders orders.>' at line 1)")
+                .hasMessageContaining("\n  module 'shipping' may not publish topic 'orders.place': denied by rule "
+                        + "'deny publish shipping orders.place' at line 5");
+        assertThatThrownBy(() -> assertThat(shop).hasNoBoundaryViolations())
+                .hasMessageContaining("the topology has no boundaries to check");
+        assertThat(shop.withBoundaries(org.busline.Boundaries.parse("""
+                owns orders orders.>
+                consume * orders.>
+                publish * orders.>
+                """))).hasNoBoundaryViolations();
+    }
+
+    @Test
+    void theBaselineAcceptsTheViolationsItListsAndFailsOnANewOne(@TempDir Path dir) {
+        Path baseline = dir.resolve("topology.baseline");
+        Topology before = shopWithOutsiders().withBoundaries(SHOP_RULES);
+        System.setProperty(TopologyAssert.UPDATE_PROPERTY, "true");
+        assertThat(before).matchesBaseline(baseline);
+        System.clearProperty(TopologyAssert.UPDATE_PROPERTY);
+        assertThat(before).matchesBaseline(baseline);
+
+        bus.subscribe(CAPTURED, captured -> { }, Delivery.sync().name("shipping"));
+        Topology after = Topology.builder().bus(bus).publishes("orders", PLACED).publishes("payments", CAPTURED)
+                .requests("front", PLACE).publishes("shipping", PLACED).requests("shipping", PLACE).build()
+                .withBoundaries(SHOP_RULES);
+        assertThatThrownBy(() -> assertThat(after).matchesBaseline(baseline))
+                .hasMessageContaining(" (+ new edge, - edge gone):\n"
+                        + "  + shipping subscribes payments.captured\n"
+                        + "  + violation: shipping subscribes payments.captured (rule 'owns payments payments.>')\n"
+                        + "If the change is intended");
+    }
 }
