@@ -1,11 +1,16 @@
 package org.busline.kafka.internal;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.busline.Envelope;
 import org.busline.Topic;
@@ -19,15 +24,19 @@ import org.busline.spi.TypeRegistry;
  *
  * <p>Design note: the value is what the bus's {@link Serializer} writes, the whole envelope, so the envelope comes
  * back exactly (id, timestamp, correlation, causation, headers) through the one SPI every store and bridge shares;
- * the {@code ce_*} headers repeat its attributes for Kafka tools and CloudEvents consumers. Immutable, thread-safe.
+ * the {@code ce_*} headers repeat its attributes for Kafka tools and CloudEvents consumers. Thread-safe; its one
+ * mutable field is a cache of the last {@code ce_time}.
  */
 public final class CloudEventsCodec {
     private static final String SPEC = "1.0";
+    private static final byte[] SPEC_BYTES = bytes(SPEC);
 
     private final Serializer serializer;
     private final TypeRegistry types;
     private final byte[] source;
     private final byte[] contentType;
+    /** The last {@code ce_time} written, shared by the threads that produce (a benign race: any value is right). */
+    private volatile Time lastTime;
 
     /**
      * Makes the codec.
@@ -66,27 +75,44 @@ public final class CloudEventsCodec {
      */
     public Headers headers(Envelope<?> envelope) {
         TypeRegistry.Registration<?> registration = types.forTopic(envelope.topic());
-        RecordHeaders headers = new RecordHeaders();
-        headers.add(KafkaHeaders.SPEC_VERSION, bytes(SPEC));
-        headers.add(KafkaHeaders.ID, bytes(envelope.id()));
-        headers.add(KafkaHeaders.SOURCE, source);
-        headers.add(KafkaHeaders.TYPE, bytes(registration.logicalType()));
-        headers.add(KafkaHeaders.TYPE_VERSION, bytes(Integer.toString(registration.version())));
+        Map<String, String> own = envelope.headers();
+        List<Header> headers = new ArrayList<>(9 + own.size());
+        headers.add(new RecordHeader(KafkaHeaders.SPEC_VERSION, SPEC_BYTES));
+        headers.add(new RecordHeader(KafkaHeaders.ID, bytes(envelope.id())));
+        headers.add(new RecordHeader(KafkaHeaders.SOURCE, source));
+        headers.add(new RecordHeader(KafkaHeaders.TYPE, bytes(registration.logicalType())));
+        headers.add(new RecordHeader(KafkaHeaders.TYPE_VERSION, bytes(Integer.toString(registration.version()))));
         if (envelope.timestamp() != null) {
-            headers.add(KafkaHeaders.TIME, bytes(envelope.timestamp().toString()));
+            headers.add(new RecordHeader(KafkaHeaders.TIME, time(envelope.timestamp())));
         }
-        headers.add(KafkaHeaders.CONTENT_TYPE, contentType);
-        headers.add(KafkaHeaders.CORRELATION_ID, bytes(envelope.correlationId()));
+        headers.add(new RecordHeader(KafkaHeaders.CONTENT_TYPE, contentType));
+        headers.add(new RecordHeader(KafkaHeaders.CORRELATION_ID, bytes(envelope.correlationId())));
         if (envelope.causationId() != null) {
-            headers.add(KafkaHeaders.CAUSATION_ID, bytes(envelope.causationId()));
+            headers.add(new RecordHeader(KafkaHeaders.CAUSATION_ID, bytes(envelope.causationId())));
         }
-        for (Map.Entry<String, String> header : envelope.headers().entrySet()) {
+        for (Map.Entry<String, String> header : own.entrySet()) {
             String name = header.getKey();
             if (!name.startsWith("ce_") && !name.equalsIgnoreCase(KafkaHeaders.CONTENT_TYPE)) {
-                headers.add(name, bytes(header.getValue()));
+                headers.add(new RecordHeader(name, bytes(header.getValue())));
             }
         }
-        return headers;
+        return new RecordHeaders(headers);
+    }
+
+    /**
+     * The bytes of {@code ce_time}. The events of a burst share their millisecond, so the last one is kept: a
+     * formatted {@code Instant} was a tenth of what the producing side allocated per record.
+     */
+    private byte[] time(Instant timestamp) {
+        Time last = lastTime;
+        if (last == null || !last.instant.equals(timestamp)) {
+            last = new Time(timestamp, bytes(timestamp.toString()));
+            lastTime = last;
+        }
+        return last.bytes;
+    }
+
+    private record Time(Instant instant, byte[] bytes) {
     }
 
     /**
@@ -99,13 +125,17 @@ public final class CloudEventsCodec {
      * @throws SerializationException if the record is not a Busline event of that topic
      */
     public <T> Envelope<T> fromRecord(ConsumerRecord<byte[], byte[]> record, Topic<T> topic) {
-        String spec = text(record.headers(), KafkaHeaders.SPEC_VERSION);
-        if (spec != null && !spec.equals(SPEC)) {
+        Header specHeader = record.headers().lastHeader(KafkaHeaders.SPEC_VERSION);
+        String spec = specHeader == null || Arrays.equals(specHeader.value(), SPEC_BYTES) ? null
+                : text(record.headers(), KafkaHeaders.SPEC_VERSION);
+        if (spec != null) {
             throw SerializationException.decoding(topic.name(), text(record.headers(), KafkaHeaders.TYPE), 0,
                     "unsupported CloudEvents specversion '" + spec + "' (expected " + SPEC + ")", null);
         }
-        String contentType = text(record.headers(), KafkaHeaders.CONTENT_TYPE);
-        if (contentType != null && !contentType.equals(serializer.contentType())) {
+        Header typeHeader = record.headers().lastHeader(KafkaHeaders.CONTENT_TYPE);
+        String contentType = typeHeader == null || Arrays.equals(typeHeader.value(), this.contentType) ? null
+                : text(record.headers(), KafkaHeaders.CONTENT_TYPE);
+        if (contentType != null) {
             throw SerializationException.decoding(topic.name(), text(record.headers(), KafkaHeaders.TYPE), 0,
                     "content-type '" + contentType + "' is not the serializer's '" + serializer.contentType() + "'",
                     null);

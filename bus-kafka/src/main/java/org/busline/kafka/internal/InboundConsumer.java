@@ -1,8 +1,10 @@
 package org.busline.kafka.internal;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -50,6 +52,7 @@ import org.slf4j.LoggerFactory;
  *   partitions are paused.</li>
  *   <li><b>Lanes</b>: single-threaded executors; a record goes to lane {@code hash(key) mod lanes} (keyless records
  *   by partition), so one key's records are decoded and published in offset order while other keys run in parallel.
+ *   A poll's records reach each lane as one task, so a lane's thread wakes once per poll, not once per record.
  *   A lane publishes the restored envelope (its id, correlation and causation ids kept); synchronous subscribers run
  *   on it, asynchronous ones get it in their mailbox, and a mailbox that refuses it (full) is tried again with
  *   back-off: the partition fills up and pauses meanwhile, nothing is dropped.</li>
@@ -197,9 +200,7 @@ public final class InboundConsumer<T> {
                 try {
                     ConsumerRecords<byte[], byte[]> records = consumer.poll(paused.isEmpty() ? POLL
                             : POLL_WHILE_PAUSED);
-                    for (ConsumerRecord<byte[], byte[]> record : records) {
-                        dispatch(record);
-                    }
+                    dispatch(records);
                     commit(false);
                     flowControl();
                 } catch (WakeupException wakeup) {
@@ -220,18 +221,49 @@ public final class InboundConsumer<T> {
         }
     }
 
-    private void dispatch(ConsumerRecord<byte[], byte[]> record) {
-        received.incrementAndGet();
-        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-        PartitionProgress partitionProgress = progress.computeIfAbsent(partition, PartitionProgress::new);
-        PartitionProgress.Slot slot = partitionProgress.track(record.offset());
-        int held = partitionProgress.held();
-        if (held > maxHeld.get()) {
-            maxHeld.set(held);
+    /** A record on its way to its lane, with its place in its partition. */
+    private record Tracked(ConsumerRecord<byte[], byte[]> record, PartitionProgress partition,
+                           PartitionProgress.Slot slot) {
+    }
+
+    /**
+     * Tracks a poll's records in their partitions, in offset order, and hands them to their lanes as one task per
+     * lane and poll: a lane's thread is woken once per poll instead of once per record.
+     */
+    private void dispatch(ConsumerRecords<byte[], byte[]> records) {
+        if (records.isEmpty()) {
+            return;
         }
-        byte[] key = record.key();
-        int lane = Math.floorMod(key == null ? record.partition() : Arrays.hashCode(key), lanes.length);
-        lanes[lane].execute(() -> deliver(record, partitionProgress, slot));
+        received.addAndGet(records.count());
+        List<List<Tracked>> batches = new ArrayList<>(Collections.nCopies(lanes.length, null));
+        for (TopicPartition partition : records.partitions()) {
+            PartitionProgress partitionProgress = progress.computeIfAbsent(partition, PartitionProgress::new);
+            for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
+                PartitionProgress.Slot slot = partitionProgress.track(record.offset());
+                byte[] key = record.key();
+                int lane = Math.floorMod(key == null ? record.partition() : Arrays.hashCode(key), lanes.length);
+                List<Tracked> batch = batches.get(lane);
+                if (batch == null) {
+                    batch = new ArrayList<>();
+                    batches.set(lane, batch);
+                }
+                batch.add(new Tracked(record, partitionProgress, slot));
+            }
+            int held = partitionProgress.held();
+            if (held > maxHeld.get()) {
+                maxHeld.set(held);
+            }
+        }
+        for (int lane = 0; lane < lanes.length; lane++) {
+            List<Tracked> batch = batches.get(lane);
+            if (batch != null) {
+                lanes[lane].execute(() -> {
+                    for (Tracked tracked : batch) {
+                        deliver(tracked.record(), tracked.partition(), tracked.slot());
+                    }
+                });
+            }
+        }
     }
 
     private void flowControl() {
