@@ -68,6 +68,39 @@ public interface Serializer {
     <T> Envelope<T> decode(byte[] bytes, Topic<T> topic);
 
     /**
+     * Writes the payload alone, without the envelope's attributes: the data of a message whose attributes travel
+     * beside it, as the CloudEvents binary content mode carries them in Kafka headers. {@link #decodeData} reads it
+     * back, given the topic and the version of its logical type.
+     *
+     * @param envelope the envelope whose payload to write; not null
+     * @return the payload's bytes, in {@link #contentType()}
+     * @throws NullPointerException          if {@code envelope} is null
+     * @throws SerializationException        if the payload cannot be written
+     * @throws UnsupportedOperationException if this serializer writes whole envelopes only (the default)
+     */
+    default byte[] encodeData(Envelope<?> envelope) {
+        throw new UnsupportedOperationException(this + " writes whole envelopes only, not a payload alone");
+    }
+
+    /**
+     * Reads a payload that {@link #encodeData} wrote, in the given version of the topic's logical type: an older
+     * version is upcast as {@link #decode} does.
+     *
+     * @param data    the payload's bytes; not null
+     * @param topic   the topic, which gives the payload's Java type; not null
+     * @param version the version of the logical type the bytes were written in, 1 or more
+     * @param <T>     the topic's type
+     * @return the payload, never null
+     * @throws NullPointerException          if {@code data} or {@code topic} is null
+     * @throws SerializationException        if the bytes are malformed, exceed a limit, are of a version newer than
+     *                                       the registered one, or do not fit the payload's type
+     * @throws UnsupportedOperationException if this serializer reads whole envelopes only (the default)
+     */
+    default <T> T decodeData(byte[] data, Topic<T> topic, int version) {
+        throw new UnsupportedOperationException(this + " reads whole envelopes only, not a payload alone");
+    }
+
+    /**
      * Returns a deep copy of an envelope made by encoding and decoding it, as isolated delivery hands to a
      * subscriber: equal metadata, and a payload that shares no mutable state with the original.
      *

@@ -212,6 +212,73 @@ public final class JacksonSerializer implements Serializer {
         }
     }
 
+    /**
+     * Writes the payload alone, as the registered type's current version: the data of a CloudEvents binary-mode
+     * message.
+     */
+    @Override
+    public byte[] encodeData(Envelope<?> envelope) {
+        Objects.requireNonNull(envelope, "envelope");
+        Topic<?> topic = envelope.topic();
+        TypeRegistry.Registration<?> registration = null;
+        try {
+            registration = types.forTopic(topic);
+            return binding(topic.type()).writer.writeValueAsBytes(envelope.payload());
+        } catch (IOException | RuntimeException failure) {
+            throw SerializationException.encoding(topic.name(), registration == null ? null
+                    : registration.logicalType(), registration == null ? 0 : registration.version(),
+                    describe(failure, false), failure);
+        }
+    }
+
+    /**
+     * Reads a payload of the topic's registered type in the given version, with the limits, the duplicate-key check
+     * and the upcasting of {@link #decode(byte[], Topic)}; failures name the topic, logical type and version.
+     */
+    @Override
+    public <T> T decodeData(byte[] data, Topic<T> topic, int version) {
+        Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(topic, "topic");
+        Parts<T> parts = new Parts<>(topic);
+        try {
+            TypeRegistry.Registration<?> registration = types.forTopic(topic);
+            parts.source = topic.name();
+            parts.type = registration.logicalType();
+            parts.version = version;
+            parts.registration = registration;
+            if (version < 1 || version > registration.version()) {
+                throw parts.failure("version " + version + " is not one of the registered versions 1 to "
+                        + registration.version(), null);
+            }
+            if (maxDocumentLength > 0 && data.length > maxDocumentLength) {
+                throw parts.failure("limit exceeded: the data is " + data.length + " bytes long, more than the "
+                        + "limit of " + maxDocumentLength, null);
+            }
+            Object payload;
+            try (JsonParser parser = mapper.createParser(data)) {
+                parser.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+                JsonToken first = parser.nextToken();
+                if (first == null || first == JsonToken.VALUE_NULL) {
+                    throw parts.failure("'data' must not be " + (first == null ? "empty" : "null"), null);
+                }
+                payload = version == registration.version()
+                        ? binding(topic.type()).reader.readValue(parser)
+                        : bindTree(mapper.readTree(parser), registration, parts);
+                if (parser.nextToken() != null) {
+                    throw parts.failure(at(parser, "unexpected content after the data"), null);
+                }
+            }
+            if (payload == null) {
+                throw parts.failure("'data' must not be null", null);
+            }
+            return topic.cast(payload);
+        } catch (SerializationException failure) {
+            throw failure;
+        } catch (IOException | RuntimeException failure) {
+            throw parts.failure(describe(failure, true), failure);
+        }
+    }
+
     private static void writeTime(JsonGenerator generator, Instant time) throws IOException {
         generator.writeFieldName("time");
         char[] text = new char[Timestamps.MILLIS_LENGTH];
@@ -349,19 +416,7 @@ public final class JacksonSerializer implements Serializer {
             throw parts.failure("missing 'data'", null);
         }
         TypeRegistry.Registration<?> registration = resolve(parts);
-        Object payload = parts.payload;
-        if (payload == null) {
-            JsonNode tree = parts.tree;
-            if (parts.version < registration.version()) {
-                if (!tree.isObject()) {
-                    throw parts.failure("data of version " + parts.version + " must be a JSON object to be upcast, "
-                            + "but was " + tree.getNodeType(), null);
-                }
-                Map<String, Object> old = treeReader.readValue(tree);
-                tree = mapper.valueToTree(types.upcast(registration, parts.version, old));
-            }
-            payload = binding(registration.topic().type()).reader.readValue(tree);
-        }
+        Object payload = parts.payload != null ? parts.payload : bindTree(parts.tree, registration, parts);
         if (payload == null) {
             throw parts.failure("'data' must not be null", null);
         }
@@ -369,6 +424,21 @@ public final class JacksonSerializer implements Serializer {
         Topic<T> topic = (Topic<T>) registration.topic();
         return Envelope.restore(parts.id, topic, topic.cast(payload), parts.time, parts.correlationId,
                 parts.causationId, parts.headers);
+    }
+
+    /** Binds data that was read as a tree (an older version, or data before the attributes), upcasting it first. */
+    private Object bindTree(JsonNode data, TypeRegistry.Registration<?> registration, Parts<?> parts)
+            throws IOException {
+        JsonNode tree = data;
+        if (parts.version < registration.version()) {
+            if (!tree.isObject()) {
+                throw parts.failure("data of version " + parts.version + " must be a JSON object to be upcast, "
+                        + "but was " + tree.getNodeType(), null);
+            }
+            Map<String, Object> old = treeReader.readValue(tree);
+            tree = mapper.valueToTree(types.upcast(registration, parts.version, old));
+        }
+        return binding(registration.topic().type()).reader.readValue(tree);
     }
 
     /** Finds the registration the message names and checks that its source, type and version fit it. */
