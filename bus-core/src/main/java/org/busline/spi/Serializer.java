@@ -68,12 +68,21 @@ public interface Serializer {
     <T> Envelope<T> decode(byte[] bytes, Topic<T> topic);
 
     /**
+     * Returns the media type of what {@link #encodeData} writes, the payload alone. Default: {@link #contentType()}.
+     *
+     * @return the media type, such as {@code application/json}
+     */
+    default String dataContentType() {
+        return contentType();
+    }
+
+    /**
      * Writes the payload alone, without the envelope's attributes: the data of a message whose attributes travel
      * beside it, as the CloudEvents binary content mode carries them in Kafka headers. {@link #decodeData} reads it
      * back, given the topic and the version of its logical type.
      *
      * @param envelope the envelope whose payload to write; not null
-     * @return the payload's bytes, in {@link #contentType()}
+     * @return the payload's bytes, in {@link #dataContentType()}
      * @throws NullPointerException          if {@code envelope} is null
      * @throws SerializationException        if the payload cannot be written
      * @throws UnsupportedOperationException if this serializer writes whole envelopes only (the default)

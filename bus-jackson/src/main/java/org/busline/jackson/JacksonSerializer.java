@@ -213,6 +213,16 @@ public final class JacksonSerializer implements Serializer {
     }
 
     /**
+     * Returns {@code application/json}: the payload alone is plain JSON.
+     *
+     * @return the media type of {@link #encodeData}
+     */
+    @Override
+    public String dataContentType() {
+        return "application/json";
+    }
+
+    /**
      * Writes the payload alone, as the registered type's current version: the data of a CloudEvents binary-mode
      * message.
      */

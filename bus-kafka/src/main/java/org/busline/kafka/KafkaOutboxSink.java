@@ -77,16 +77,10 @@ public final class KafkaOutboxSink implements OutboxSink {
         Objects.requireNonNull(record, "record");
         String topic = KafkaNames.checkTopic(kafkaTopic.apply(record.topic()), "the Kafka topic of local topic '"
                 + record.topic() + "'");
-        Envelope<?> envelope = record.envelope();
-        CloudEventsCodec codec = bridge.codec();
-        Headers headers = codec.headers(envelope);
-        headers.remove(KafkaHeaders.TYPE);
-        headers.add(KafkaHeaders.TYPE, CloudEventsCodec.bytes(record.type()));
-        headers.remove(KafkaHeaders.CONTENT_TYPE);
-        headers.add(KafkaHeaders.CONTENT_TYPE, CloudEventsCodec.bytes(record.contentType()));
-        byte[] key = record.key() == null ? null : CloudEventsCodec.bytes(record.key());
+        // The stored envelope, upcast to the current version, goes out as the bridge's outbound routes send one.
+        ProducerRecord<byte[], byte[]> produced = bridge.codec().toRecord(topic, record.key(), record.envelope());
         CompletableFuture<Void> acknowledged = new CompletableFuture<>();
-        bridge.producer().send(new ProducerRecord<>(topic, null, null, key, record.payload(), headers),
+        bridge.producer().send(produced,
                 (metadata, failure) -> {
                     if (failure == null) {
                         acknowledged.complete(null);

@@ -2,8 +2,11 @@ package org.busline.kafka.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -22,10 +25,11 @@ import org.busline.spi.TypeRegistry;
 /**
  * Envelopes to Kafka records and back, in the CloudEvents 1.0 Kafka binary binding (see {@link KafkaHeaders}).
  *
- * <p>Design note: the value is what the bus's {@link Serializer} writes, the whole envelope, so the envelope comes
- * back exactly (id, timestamp, correlation, causation, headers) through the one SPI every store and bridge shares;
- * the {@code ce_*} headers repeat its attributes for Kafka tools and CloudEvents consumers. Thread-safe; its one
- * mutable field is a cache of the last {@code ce_time}.
+ * <p>Design note: binary content mode. The value is the payload alone, as the bus's {@link Serializer} writes it
+ * ({@link Serializer#encodeData}); the envelope's attributes are the {@code ce_*} headers and its own headers are
+ * headers of their own, so any CloudEvents consumer reads the event as the spec says, and the envelope comes back
+ * exactly (id, timestamp, correlation, causation, headers, the version of the logical type). Thread-safe; its
+ * mutable fields cache the last {@code ce_time} written and read.
  */
 public final class CloudEventsCodec {
     private static final String SPEC = "1.0";
@@ -35,8 +39,10 @@ public final class CloudEventsCodec {
     private final TypeRegistry types;
     private final byte[] source;
     private final byte[] contentType;
-    /** The last {@code ce_time} written, shared by the threads that produce (a benign race: any value is right). */
+    /** The last {@code ce_time} written and read, shared by the threads that use the codec: a benign race, as any
+     * value kept is a right one. */
     private volatile Time lastTime;
+    private volatile Time lastRead;
 
     /**
      * Makes the codec.
@@ -49,7 +55,7 @@ public final class CloudEventsCodec {
         this.serializer = serializer;
         this.types = types;
         this.source = bytes(source);
-        this.contentType = bytes(serializer.contentType());
+        this.contentType = bytes(serializer.dataContentType());
     }
 
     /**
@@ -62,7 +68,7 @@ public final class CloudEventsCodec {
      * @throws SerializationException if the envelope cannot be encoded
      */
     public ProducerRecord<byte[], byte[]> toRecord(String kafkaTopic, String key, Envelope<?> envelope) {
-        byte[] value = serializer.encode(envelope);
+        byte[] value = serializer.encodeData(envelope);
         return new ProducerRecord<>(kafkaTopic, null, null, key == null ? null : bytes(key), value,
                 headers(envelope));
     }
@@ -116,62 +122,125 @@ public final class CloudEventsCodec {
     }
 
     /**
-     * Restores the envelope of a record of a topic.
+     * Restores the envelope of a record of a topic: the attributes from the headers, the payload from the value.
      *
      * @param record the record
      * @param topic  the local topic it must belong to
      * @param <T>    the topic's type
      * @return the envelope as it was produced
-     * @throws SerializationException if the record is not a Busline event of that topic
+     * @throws SerializationException if the record is not a CloudEvent of that topic's logical type
      */
     public <T> Envelope<T> fromRecord(ConsumerRecord<byte[], byte[]> record, Topic<T> topic) {
-        Header specHeader = record.headers().lastHeader(KafkaHeaders.SPEC_VERSION);
-        String spec = specHeader == null || Arrays.equals(specHeader.value(), SPEC_BYTES) ? null
-                : text(record.headers(), KafkaHeaders.SPEC_VERSION);
-        if (spec != null) {
-            throw SerializationException.decoding(topic.name(), text(record.headers(), KafkaHeaders.TYPE), 0,
-                    "unsupported CloudEvents specversion '" + spec + "' (expected " + SPEC + ")", null);
-        }
-        Header typeHeader = record.headers().lastHeader(KafkaHeaders.CONTENT_TYPE);
-        String contentType = typeHeader == null || Arrays.equals(typeHeader.value(), this.contentType) ? null
-                : text(record.headers(), KafkaHeaders.CONTENT_TYPE);
-        if (contentType != null) {
-            throw SerializationException.decoding(topic.name(), text(record.headers(), KafkaHeaders.TYPE), 0,
-                    "content-type '" + contentType + "' is not the serializer's '" + serializer.contentType() + "'",
+        return restore(record.headers(), record.value(), types.forTopic(topic));
+    }
+
+    /**
+     * Restores the envelope of a record whose topic its {@code ce_type} names.
+     *
+     * @param record the record
+     * @return the envelope as it was produced
+     * @throws SerializationException if the record is not a CloudEvent of a registered logical type
+     */
+    public Envelope<?> fromRecord(ConsumerRecord<byte[], byte[]> record) {
+        String type = text(record.headers(), KafkaHeaders.TYPE);
+        TypeRegistry.Registration<?> registration = type == null ? null : types.find(type);
+        if (registration == null) {
+            throw SerializationException.decoding(null, type, 0, type == null ? "the record has no "
+                    + KafkaHeaders.TYPE + " header" : "unknown logical type '" + type + "': it is not registered",
                     null);
         }
-        if (record.value() == null) {
-            throw SerializationException.decoding(topic.name(), text(record.headers(), KafkaHeaders.TYPE), 0,
-                    "the record has no value (a tombstone)", null);
-        }
-        return serializer.decode(record.value(), topic);
+        return restore(record.headers(), record.value(), registration);
     }
 
-    /**
-     * Restores an envelope of a given topic from a record's value.
-     *
-     * @param value the value
-     * @param topic the topic
-     * @param <T>   its type
-     * @return the envelope
-     * @throws SerializationException if it cannot be decoded
-     */
-    public <T> Envelope<T> decodeAs(byte[] value, Topic<T> topic) {
+    private <T> Envelope<T> restore(Headers headers, byte[] value, TypeRegistry.Registration<T> registration) {
+        Topic<T> topic = registration.topic();
+        String type = text(headers, KafkaHeaders.TYPE);
+        Header spec = headers.lastHeader(KafkaHeaders.SPEC_VERSION);
+        if (spec != null && !Arrays.equals(spec.value(), SPEC_BYTES)) {
+            throw failure(topic, type, 0, "unsupported CloudEvents specversion '"
+                    + text(headers, KafkaHeaders.SPEC_VERSION) + "' (expected " + SPEC + ")");
+        }
+        Header media = headers.lastHeader(KafkaHeaders.CONTENT_TYPE);
+        if (media != null && !Arrays.equals(media.value(), contentType)) {
+            throw failure(topic, type, 0, "content-type '" + text(headers, KafkaHeaders.CONTENT_TYPE)
+                    + "' is not the serializer's '" + serializer.dataContentType() + "'");
+        }
+        if (type == null || !type.equals(registration.logicalType())) {
+            throw failure(topic, type, 0, type == null ? "the record has no " + KafkaHeaders.TYPE + " header"
+                    : "logical type '" + type + "' does not belong to topic '" + topic.name() + "', which carries '"
+                    + registration.logicalType() + "'");
+        }
+        String id = text(headers, KafkaHeaders.ID);
+        if (id == null || id.isEmpty()) {
+            throw failure(topic, type, 0, "the record has no " + KafkaHeaders.ID + " header");
+        }
+        int version = version(headers, registration);
         if (value == null) {
-            throw SerializationException.decoding(topic.name(), null, 0, "the record has no value", null);
+            throw failure(topic, type, version, "the record has no value (a tombstone)");
         }
-        return serializer.decode(value, topic);
+        T payload = serializer.decodeData(value, topic, version);
+        return Envelope.restore(id, topic, payload, time(headers, topic, type), text(headers,
+                KafkaHeaders.CORRELATION_ID), text(headers, KafkaHeaders.CAUSATION_ID), ownHeaders(headers));
     }
 
-    /**
-     * Restores the envelope of a record, its topic named by the bytes.
-     *
-     * @param value the record's value
-     * @return the envelope
-     * @throws SerializationException if it cannot be decoded
-     */
-    public Envelope<?> decode(byte[] value) {
-        return serializer.decode(value);
+    /** The version of {@code ce_typeversion}; a CloudEvent without one is taken to be of the registered version. */
+    private static int version(Headers headers, TypeRegistry.Registration<?> registration) {
+        String text = text(headers, KafkaHeaders.TYPE_VERSION);
+        if (text == null) {
+            return registration.version();
+        }
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException malformed) {
+            throw failure(registration.topic(), registration.logicalType(), 0, KafkaHeaders.TYPE_VERSION + " '"
+                    + text + "' is not a number");
+        }
+    }
+
+    /** {@code ce_time}; the events of a burst share their millisecond, so the last one read is kept too. */
+    private Instant time(Headers headers, Topic<?> topic, String type) {
+        Header header = headers.lastHeader(KafkaHeaders.TIME);
+        if (header == null || header.value() == null) {
+            return null;
+        }
+        Time last = lastRead;
+        if (last != null && Arrays.equals(last.bytes, header.value())) {
+            return last.instant;
+        }
+        String text = new String(header.value(), StandardCharsets.UTF_8);
+        try {
+            Instant instant = OffsetDateTime.parse(text).toInstant();
+            lastRead = new Time(instant, header.value());
+            return instant;
+        } catch (DateTimeParseException malformed) {
+            throw failure(topic, type, 0, KafkaHeaders.TIME + " '" + text + "' is not an RFC 3339 timestamp");
+        }
+    }
+
+    /** The headers that are neither CloudEvents attributes nor the bridge's own: the envelope's headers. */
+    private static Map<String, String> ownHeaders(Headers headers) {
+        Map<String, String> own = null;
+        for (Header header : headers) {
+            String name = header.key();
+            if (!name.startsWith("ce_") && !name.equals(KafkaHeaders.CONTENT_TYPE)
+                    && !isTransport(name) && header.value() != null) {
+                if (own == null) {
+                    own = new HashMap<>();
+                }
+                own.put(name, new String(header.value(), StandardCharsets.UTF_8));
+            }
+        }
+        return own == null ? Map.of() : own;
+    }
+
+    /** The headers the bridge adds for dead letters and request/reply, which are no part of the envelope. */
+    private static boolean isTransport(String name) {
+        return name.startsWith("busline-dlt-") || name.startsWith("busline-reply-")
+                || name.equals(KafkaHeaders.DEADLINE);
+    }
+
+    private static SerializationException failure(Topic<?> topic, String type, int version, String problem) {
+        return SerializationException.decoding(topic.name(), type, version, problem, null);
     }
 
     /**

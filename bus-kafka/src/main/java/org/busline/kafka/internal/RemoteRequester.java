@@ -223,7 +223,7 @@ public final class RemoteRequester {
         }
         waiting.expiry.cancel(false);
         try {
-            waiting.future.complete(codec.decodeAs(record.value(), waiting.replyTopic).payload());
+            waiting.future.complete(codec.fromRecord(record, waiting.replyTopic).payload());
         } catch (RuntimeException undecodable) {
             waiting.future.completeExceptionally(new RequestException(RequestException.Reason.BAD_REPLY,
                     waiting.requestTopic, "the reply cannot be decoded: " + undecodable.getMessage(), undecodable));
