@@ -44,6 +44,9 @@ final class PendingRequest<T> extends CompletableFuture<T> {
      * even past the deadline, since the requester waited for it (the deadline interrupted it, and it answered anyway).
      */
     volatile boolean onRequestersThread;
+    /** The scatter-gather this request is one of, and its place there; null for a single request. */
+    Gathering<T> gathering;
+    int slot;
     private volatile boolean awaiting;
     private volatile Scheduler.Cancellable timer;
 
@@ -96,26 +99,39 @@ final class PendingRequest<T> extends CompletableFuture<T> {
 
     /** The responder's reply, from the thread that produced it. */
     void reply(Object value) {
+        reply(responder, value);
+    }
+
+    /** The reply of the named responder (a fan-out's remote one), from the thread that produced it. */
+    void reply(String from, Object value) {
         if (isDone()) {
-            requests.late(this, value);
+            requests.late(this, from, value);
             return;
         }
         if (!onRequestersThread && requests.scheduler().nanoTime() - deadline >= 0L) {
             timedOut();
-            requests.late(this, value);
+            requests.late(this, from, value);
             return;
         }
-        if (value == null ? replyType != Void.class : !replyType.isInstance(value)) {
-            fail(RequestException.Reason.BAD_REPLY, "responder '" + responder + "' replied "
-                    + (value == null ? "null" : "a " + value.getClass().getName()) + ", but the requester expects "
-                    + replyType.getName(), null);
+        String bad = badReply(from, value);
+        if (bad != null) {
+            fail(RequestException.Reason.BAD_REPLY, bad, null);
             return;
         }
         @SuppressWarnings("unchecked")
         T result = (T) (envelopes ? requests.replyEnvelope(envelope, replyType, value) : value);
         if (!complete(result)) {
-            requests.late(this, value);
+            requests.late(this, from, value);
         }
+    }
+
+    /** Why a reply is not one the requester can take, or null if it is. */
+    String badReply(String from, Object value) {
+        if (value == null ? replyType != Void.class : !replyType.isInstance(value)) {
+            return "responder '" + from + "' replied " + (value == null ? "null" : "a " + value.getClass().getName())
+                    + ", but the requester expects " + replyType.getName();
+        }
+        return null;
     }
 
     /** The stage of an asynchronous responder's reply, from the thread that ran the responder. */
@@ -163,10 +179,14 @@ final class PendingRequest<T> extends CompletableFuture<T> {
 
     void fail(RequestException.Reason reason, String what, Throwable cause) {
         if (!isDone()) {
-            completeExceptionally(new RequestException(reason, envelope.topic().name(), "Bus '" + requests.busName()
-                    + "': request " + envelope.id() + " on topic '" + envelope.topic().name() + "' failed: " + what,
-                    cause));
+            completeExceptionally(failure(reason, what, cause));
         }
+    }
+
+    /** The failure of this request, saying {@code what} went wrong. */
+    RequestException failure(RequestException.Reason reason, String what, Throwable cause) {
+        return new RequestException(reason, envelope.topic().name(), "Bus '" + requests.busName() + "': request "
+                + envelope.id() + " on topic '" + envelope.topic().name() + "' failed: " + what, cause);
     }
 
     /** Runs on the scheduler's timer thread, which must not run the future's dependents. */
