@@ -388,6 +388,12 @@ public interface MessageBus extends AutoCloseable {
      * empty {@code Gathered} at once. Responders' guards apply as for {@code request}: a rejection (bulkhead, rate
      * limit, open breaker) is that responder's failure.
      *
+     * <p>A {@linkplain #respondFanOut fan-out responder} (a bridge to other services, such as bus-kafka's request
+     * routes) answers for responders elsewhere: each of them counts as one more responder, gathered under its own
+     * name, and the options ({@link Gather#first(int)}, {@link Gather#until}) count their replies as local ones. Which
+     * of them are expected, and so listed as unanswered when silent, is the fan-out responder's to say
+     * ({@link FanOutResponder.Replies#expect}).
+     *
      * @param topic     the topic; not null
      * @param request   the request; not null
      * @param replyType the class of the replies; not primitive

@@ -10,6 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.busline.Delivery;
 import org.busline.Envelope;
 import org.busline.MessageBus;
+import org.busline.RetryPolicy;
 import org.busline.Topic;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -135,6 +136,23 @@ class CurrentEnvelopeTest {
         assertThat(seen).extracting(Envelope::id).containsExactly(first.id(), second.id());
         assertThat(payments).extracting(Envelope::causationId).containsExactlyInAnyOrder(first.id(), second.id());
         assertThat(bus.currentEnvelope()).isEmpty();
+    }
+
+    @Test
+    void onARetryItIsTheSameMessageWithItsAttemptHeader() {
+        bus.subscribe(ORDERS, order -> {
+            seen.add(current());
+            if (seen.size() == 1) {
+                throw new IllegalStateException("first attempt fails");
+            }
+        }, Delivery.async().retry(RetryPolicy.of(2).backoff(Duration.ofMillis(10), Duration.ofMillis(10))));
+        Envelope<Order> published = Envelope.of(ORDERS, new Order("o-8"));
+        bus.publish(published);
+        harness.runAll();
+        harness.advanceAndRun(Duration.ofMillis(10));
+
+        assertThat(seen).extracting(Envelope::id).containsExactly(published.id(), published.id());
+        assertThat(seen).extracting(envelope -> envelope.header(RetryPolicy.ATTEMPT_HEADER)).containsExactly("1", "2");
     }
 
     @Test

@@ -81,13 +81,6 @@ public final class RemoteRequester {
         volatile boolean answered;
         volatile ScheduledFuture<?> expiry;
 
-        void cancelExpiry() {
-            ScheduledFuture<?> scheduled = expiry;
-            if (scheduled != null) {
-                scheduled.cancel(false);
-            }
-        }
-
         Pending(FanOutResponder.Replies<Object> answers, Topic<?> replyType, String requestTopic, String name,
                 List<String> expected) {
             this.answers = answers;
@@ -95,6 +88,13 @@ public final class RemoteRequester {
             this.requestTopic = requestTopic;
             this.name = name;
             this.expected = expected;
+        }
+
+        void cancelExpiry() {
+            ScheduledFuture<?> scheduled = expiry;
+            if (scheduled != null) {
+                scheduled.cancel(false);
+            }
         }
     }
 
@@ -274,8 +274,8 @@ public final class RemoteRequester {
             } catch (IllegalArgumentException unknown) {
                 reason = RequestException.Reason.RESPONDER_FAILED;
             }
-            answer(waiting, replier, null, new RequestException(reason, waiting.requestTopic, "the remote bus "
-                    + replier + " answered " + error + ": "
+            answer(waiting, replier, null, new RequestException(reason, waiting.requestTopic, "the remote service '"
+                    + replier + "' answered " + error + ": "
                     + CloudEventsCodec.text(record.headers(), KafkaHeaders.REPLY_ERROR_MESSAGE), null));
             return;
         }
