@@ -83,9 +83,9 @@ public interface FanOutResponder<Q, R> {
 
         /**
          * Runs {@code action} once nobody waits for an answer any more: the request was answered, failed, timed out
-         * or was cancelled; the gathering completed; {@link #done()} was called; or the bus closed. Runs at once, on
-         * this thread, if that already happened; otherwise on the thread that ended it. An action that throws is
-         * logged and ignored.
+         * or was cancelled; the gathering completed; {@link #done()} was called; or the bus closed. It runs before the
+         * requester's future completes, so the requester sees its effect. Runs at once, on this thread, if that
+         * already happened; otherwise on the thread that ended it. An action that throws is logged and ignored.
          *
          * @param action what to run, such as forgetting the request; not null
          */

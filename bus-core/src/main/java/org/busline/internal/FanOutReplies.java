@@ -80,7 +80,7 @@ final class FanOutReplies<R> implements FanOutResponder.Replies<R> {
     @Override
     public void whenFinished(Runnable action) {
         Objects.requireNonNull(action, "action");
-        pending.whenComplete((value, failure) -> {
+        pending.whenEnded(() -> {
             try {
                 action.run();
             } catch (RuntimeException thrown) {

@@ -50,9 +50,12 @@ class FanOutResponderTest {
         harness.runAll();
         assertThat(replies.get().gathers()).isFalse();
 
+        AtomicInteger finishedWhenCompleted = new AtomicInteger(-1);
+        reply.whenComplete((value, failure) -> finishedWhenCompleted.set(finished.get()));
         replies.get().reply("eu", 10);
         replies.get().reply("us", 12);
         assertThat(reply).isCompletedWithValue(10);
+        assertThat(finishedWhenCompleted).hasValue(1);
         assertThat(finished).hasValue(1);
         assertThat(harness.dropped).singleElement().satisfies(dropped -> {
             assertThat(dropped.reason()).isEqualTo(DroppedMessage.Reason.LATE_REPLY);
@@ -117,9 +120,12 @@ class FanOutResponderTest {
         replies.get().reply("eu", 10);
         replies.get().reply("us", 20);
         assertThat(gathered).isNotDone();
+        AtomicInteger finishedWhenCompleted = new AtomicInteger(-1);
+        gathered.whenComplete((result, failure) -> finishedWhenCompleted.set(finished.get()));
         replies.get().done();
 
         assertThat(gathered).isDone();
+        assertThat(finishedWhenCompleted).as("whenFinished ran before the requester saw the result").hasValue(1);
         assertThat(gathered.join().values()).containsExactly(10, 20);
         assertThat(gathered.join().unanswered()).isEmpty();
         assertThat(finished).hasValue(1);
