@@ -7,7 +7,9 @@ import java.util.Objects;
  * What a scatter-gather request ({@link MessageBus#requestAll(Topic, Object, Class, Gather)}) gathered: the replies
  * that came in time, in the order they came, the responders that failed, and those that did not answer in time (or
  * were no longer waited for once the gathering completed early). Each responder of the topic is in exactly one of
- * the three lists.
+ * the three lists. A {@link FanOutResponder} (a bridge to other services) counts each responder it answered for,
+ * under that responder's name, and each one it {@linkplain FanOutResponder.Replies#expect expected} and did not hear
+ * from as unanswered; if it named nobody, it is listed under its own name (unanswered, or failed).
  *
  * @param replies    the replies, each with its responder's name; unmodifiable
  * @param failures   the failures, each with its responder's name and cause; unmodifiable

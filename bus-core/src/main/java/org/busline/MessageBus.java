@@ -80,6 +80,29 @@ public interface MessageBus extends AutoCloseable {
     String name();
 
     /**
+     * Returns the envelope of the message that the calling thread is handling now: the message of the handler,
+     * envelope handler, pattern handler or responder running on this thread, whatever its delivery (synchronous,
+     * the allocation-free path of payload handlers, an asynchronous subscription's mailbox drain, a retry), so that a
+     * handler that takes only the payload can still read its id, correlation id, causation id and headers.
+     *
+     * <p><b>Which message.</b> Thread-confined: it is the message of the innermost handler running on the calling
+     * thread, and only while that handler runs. Empty outside any handler (on a thread that handles nothing now, and
+     * on a thread where a responder's {@link java.util.concurrent.CompletionStage} completes later). Inside a
+     * synchronous publish nested in a handler, the nested message is delivered after the current one returns, so the
+     * handlers of each see their own message. Inside an asynchronous mailbox drain it is the message being drained.
+     * Inside a responder of {@link #request} or {@link #requestAll} it is the request's envelope as that responder
+     * received it (its own id, and for {@code requestAll} the one correlation id shared by every responder).
+     *
+     * <p><b>Causation.</b> It is the same envelope, with the same id, that the messages and requests published from
+     * this handler inherit: their causation id is its id and their correlation id is its correlation id. On the
+     * allocation-free path the envelope is made on the first call (with this bus's clock), and that one envelope is
+     * also the parent of what the handler publishes afterwards.
+     *
+     * @return the envelope of the message being handled on this thread, or empty outside any handler; never null
+     */
+    Optional<Envelope<?>> currentEnvelope();
+
+    /**
      * Publishes a message on the type topic of its class.
      *
      * @param message the message; not null
@@ -245,6 +268,25 @@ public interface MessageBus extends AutoCloseable {
                                      Delivery delivery);
 
     /**
+     * Registers a responder that answers on behalf of responders elsewhere, several of which may answer one request,
+     * called as {@code delivery} says: the requester's side of a bridge to other services. A single
+     * {@link #request} takes its first answer; {@link #requestAll} gathers each named answer as one responder's
+     * (see {@link FanOutResponder}). Routing, deadlines, guards and late replies are as for
+     * {@link #respondAsync(Topic, AsyncResponder, Delivery)}.
+     *
+     * @param topic     the topic of the requests; not null
+     * @param responder the responder; not null
+     * @param delivery  synchronous or asynchronous delivery; not null
+     * @param <Q>       the type of requests
+     * @param <R>       the type of replies
+     * @return the registration; close it to stop answering
+     * @throws NullPointerException     if an argument is null
+     * @throws IllegalArgumentException if this bus already knows the topic's name with another type
+     * @throws IllegalStateException    if the bus is closed
+     */
+    <Q, R> Subscription respondFanOut(Topic<Q> topic, FanOutResponder<? super Q, R> responder, Delivery delivery);
+
+    /**
      * Sends a request to exactly one responder of a topic and returns the future of its reply.
      *
      * <p><b>Routing.</b> The request goes to one responder, in rotation with the others and skipping a full
@@ -345,6 +387,12 @@ public interface MessageBus extends AutoCloseable {
      * responders not asked yet are not asked, and are listed as unanswered. A topic without responders gives an
      * empty {@code Gathered} at once. Responders' guards apply as for {@code request}: a rejection (bulkhead, rate
      * limit, open breaker) is that responder's failure.
+     *
+     * <p>A {@linkplain #respondFanOut fan-out responder} (a bridge to other services, such as bus-kafka's request
+     * routes) answers for responders elsewhere: each of them counts as one more responder, gathered under its own
+     * name, and the options ({@link Gather#first(int)}, {@link Gather#until}) count their replies as local ones. Which
+     * of them are expected, and so listed as unanswered when silent, is the fan-out responder's to say
+     * ({@link FanOutResponder.Replies#expect}).
      *
      * @param topic     the topic; not null
      * @param request   the request; not null

@@ -11,6 +11,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.busline.AsyncResponder;
 import org.busline.Delivery;
 import org.busline.Envelope;
+import org.busline.FanOutResponder;
 import org.busline.Gather;
 import org.busline.Gathered;
 import org.busline.EnvelopeHandler;
@@ -73,6 +74,11 @@ public final class DefaultMessageBus implements MessageBus {
     @Override
     public String name() {
         return resources.name;
+    }
+
+    @Override
+    public Optional<Envelope<?>> currentEnvelope() {
+        return Optional.ofNullable(DispatchContext.current().envelope(resources));
     }
 
     // ---------------------------------------------------------------------------------------------- publishing
@@ -210,6 +216,15 @@ public final class DefaultMessageBus implements MessageBus {
         Objects.requireNonNull(responder, "responder");
         Objects.requireNonNull(delivery, "delivery");
         return registry.respond(topic, new ResponderHandler(requests, null, responder), delivery);
+    }
+
+    @Override
+    public <Q, R> Subscription respondFanOut(Topic<Q> topic, FanOutResponder<? super Q, R> responder,
+                                             Delivery delivery) {
+        Objects.requireNonNull(topic, "topic");
+        Objects.requireNonNull(responder, "responder");
+        Objects.requireNonNull(delivery, "delivery");
+        return registry.respond(topic, new ResponderHandler(requests, responder), delivery);
     }
 
     @Override

@@ -1,7 +1,10 @@
 package org.busline.internal;
 
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
@@ -22,6 +25,10 @@ import org.busline.RequestException;
  * afterwards finds its request done and is reported as late ({@code DroppedMessage} {@code LATE_REPLY}), never handed
  * over; a reply that wins that race by a hair is reported as late here.
  *
+ * <p><b>Fan-out responders</b> ({@link org.busline.FanOutResponder}, a bridge's) stand for responders elsewhere:
+ * their request stays open until they say they are done or the deadline, and each answer they hand over under a
+ * name ({@link #answer}) counts as that responder's, once. Their own request completing only ends their part.
+ *
  * <p><b>Threads.</b> Outcomes come from any thread (the requester's for synchronous responders, mailboxes' and the
  * timer's otherwise); the lists are guarded by {@code this}. The gathering completes outside the lock.
  */
@@ -39,15 +46,27 @@ final class Gathering<R> extends CompletableFuture<Gathered<R>> {
     private final byte[] outcomes;
     private final List<Gathered.Reply<R>> replies = new ArrayList<>();
     private final List<Gathered.Failure> failures = new ArrayList<>();
+    /** Guarded by {@code this}: what each fan-out responder heard and expects; null for the other responders. */
+    private final FanOut[] fanOuts;
     private int open;
     private boolean finished;
 
-    Gathering(Requests requests, Gather<? super R> options, String[] responders) {
+    /** The remote responders one fan-out responder answered for, and those it said to expect. */
+    private static final class FanOut {
+        final Set<String> answered = new HashSet<>();
+        final Set<String> expected = new LinkedHashSet<>();
+    }
+
+    Gathering(Requests requests, Gather<? super R> options, String[] responders, boolean[] fansOut) {
         this.requests = requests;
         this.options = options;
         this.responders = responders;
         this.pending = new PendingRequest<?>[responders.length];
         this.outcomes = new byte[responders.length];
+        this.fanOuts = new FanOut[responders.length];
+        for (int i = 0; i < responders.length; i++) {
+            fanOuts[i] = fansOut[i] ? new FanOut() : null;
+        }
         this.open = responders.length;
     }
 
@@ -76,13 +95,21 @@ final class Gathering<R> extends CompletableFuture<Gathered<R>> {
         boolean complete;
         synchronized (this) {
             if (finished || outcomes[index] != OPEN) {
-                if (failure == null) {
+                if (failure == null && fanOuts[index] == null) {
                     requests.late(request, value);
                 }
                 return;
             }
             open--;
-            if (failure == null) {
+            if (fanOuts[index] != null) {
+                // A fan-out's own request ends its part: done (null), the deadline, or a failure of its own.
+                if (failure == null || isUnanswered(failure)) {
+                    outcomes[index] = UNANSWERED;
+                } else {
+                    outcomes[index] = FAILED;
+                    failures.add(new Gathered.Failure(responders[index], causeOf(failure)));
+                }
+            } else if (failure == null) {
                 outcomes[index] = REPLIED;
                 replies.add(new Gathered.Reply<>(responders[index], value));
             } else if (isUnanswered(failure)) {
@@ -91,7 +118,49 @@ final class Gathering<R> extends CompletableFuture<Gathered<R>> {
                 outcomes[index] = FAILED;
                 failures.add(new Gathered.Failure(responders[index], causeOf(failure)));
             }
-            complete = open == 0 || replies.size() >= options.first() || failure == null && matches(value);
+            complete = open == 0 || replies.size() >= options.first()
+                    || failure == null && fanOuts[index] == null && matches(value);
+        }
+        if (complete) {
+            finish();
+        }
+    }
+
+    /** A fan-out responder expects the named responder to answer; unanswered if it has not by the end. */
+    synchronized void expect(int index, String responder) {
+        if (!finished && outcomes[index] == OPEN) {
+            fanOuts[index].expected.add(responder);
+        }
+    }
+
+    /**
+     * The answer of a responder a fan-out responder stands for: a reply ({@code failure} null) or a failure. Late,
+     * and never handed over, once the gathering or the fan-out's part ended, past the deadline, or for a name that
+     * answered already.
+     */
+    void answer(int index, PendingRequest<R> request, String responder, Object value, Throwable failure) {
+        boolean complete = false;
+        boolean late = false;
+        synchronized (this) {
+            if (finished || outcomes[index] != OPEN || request.remainingNanos() <= 0L
+                    || !fanOuts[index].answered.add(responder)) {
+                late = true;
+            } else {
+                String bad = failure == null ? request.badReply(responder, value) : null;
+                if (failure != null || bad != null) {
+                    failures.add(new Gathered.Failure(responder, failure != null ? failure
+                            : request.failure(RequestException.Reason.BAD_REPLY, bad, null)));
+                } else {
+                    @SuppressWarnings("unchecked")
+                    R reply = (R) value;
+                    replies.add(new Gathered.Reply<>(responder, reply));
+                    complete = matches(reply);
+                }
+                complete |= replies.size() >= options.first();
+            }
+        }
+        if (late && failure == null) {
+            requests.late(request, responder, value);
         }
         if (complete) {
             finish();
@@ -136,7 +205,17 @@ final class Gathering<R> extends CompletableFuture<Gathered<R>> {
             finished = true;
             List<String> unanswered = new ArrayList<>();
             for (int i = 0; i < responders.length; i++) {
-                if (outcomes[i] == OPEN || outcomes[i] == UNANSWERED) {
+                FanOut fanOut = fanOuts[i];
+                if (fanOut != null) {
+                    for (String expected : fanOut.expected) {
+                        if (!fanOut.answered.contains(expected)) {
+                            unanswered.add(expected);
+                        }
+                    }
+                    if (outcomes[i] != FAILED && fanOut.answered.isEmpty() && fanOut.expected.isEmpty()) {
+                        unanswered.add(responders[i]);
+                    }
+                } else if (outcomes[i] == OPEN || outcomes[i] == UNANSWERED) {
                     unanswered.add(responders[i]);
                 }
                 if (outcomes[i] == OPEN && pending[i] != null) {

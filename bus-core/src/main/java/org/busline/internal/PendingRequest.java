@@ -2,6 +2,8 @@ package org.busline.internal;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -20,6 +22,10 @@ import org.busline.spi.Scheduler;
  * completion goes through the three methods overridden here, and the one that succeeds {@linkplain #release() releases}
  * the request: it leaves the map and its timer is cancelled, so nothing of the bus retains a finished request. A reply
  * to a finished request is {@linkplain Requests#late late}.
+ *
+ * <p><b>End actions</b> ({@link #whenEnded}, a fan-out responder's) run once, when the first completion wins and
+ * before the future is completed, so whoever waits for the request (or the gathering it is one of) sees their effect.
+ * The winner is decided by {@link #claimEnd()} under this object's monitor, taken once per request.
  *
  * <p><b>Races.</b> {@link #await()} first publishes the request (flag, map, timer) and then checks {@link #isDone()};
  * a completer first completes and then reads the flag and the timer. Each writes before it reads, so at least one of
@@ -44,7 +50,13 @@ final class PendingRequest<T> extends CompletableFuture<T> {
      * even past the deadline, since the requester waited for it (the deadline interrupted it, and it answered anyway).
      */
     volatile boolean onRequestersThread;
+    /** The scatter-gather this request is one of, and its place there; null for a single request. */
+    Gathering<T> gathering;
+    int slot;
     private volatile boolean awaiting;
+    /** Guarded by {@code this}: true once a completion won; the actions to run then, or null. */
+    private boolean ended;
+    private List<Runnable> endActions;
     private volatile Scheduler.Cancellable timer;
 
     PendingRequest(Requests requests, Envelope<?> envelope, Class<?> replyType, boolean envelopes, Duration timeout,
@@ -96,26 +108,39 @@ final class PendingRequest<T> extends CompletableFuture<T> {
 
     /** The responder's reply, from the thread that produced it. */
     void reply(Object value) {
+        reply(responder, value);
+    }
+
+    /** The reply of the named responder (a fan-out's remote one), from the thread that produced it. */
+    void reply(String from, Object value) {
         if (isDone()) {
-            requests.late(this, value);
+            requests.late(this, from, value);
             return;
         }
         if (!onRequestersThread && requests.scheduler().nanoTime() - deadline >= 0L) {
             timedOut();
-            requests.late(this, value);
+            requests.late(this, from, value);
             return;
         }
-        if (value == null ? replyType != Void.class : !replyType.isInstance(value)) {
-            fail(RequestException.Reason.BAD_REPLY, "responder '" + responder + "' replied "
-                    + (value == null ? "null" : "a " + value.getClass().getName()) + ", but the requester expects "
-                    + replyType.getName(), null);
+        String bad = badReply(from, value);
+        if (bad != null) {
+            fail(RequestException.Reason.BAD_REPLY, bad, null);
             return;
         }
         @SuppressWarnings("unchecked")
         T result = (T) (envelopes ? requests.replyEnvelope(envelope, replyType, value) : value);
         if (!complete(result)) {
-            requests.late(this, value);
+            requests.late(this, from, value);
         }
+    }
+
+    /** Why a reply is not one the requester can take, or null if it is. */
+    String badReply(String from, Object value) {
+        if (value == null ? replyType != Void.class : !replyType.isInstance(value)) {
+            return "responder '" + from + "' replied " + (value == null ? "null" : "a " + value.getClass().getName())
+                    + ", but the requester expects " + replyType.getName();
+        }
+        return null;
     }
 
     /** The stage of an asynchronous responder's reply, from the thread that ran the responder. */
@@ -163,10 +188,14 @@ final class PendingRequest<T> extends CompletableFuture<T> {
 
     void fail(RequestException.Reason reason, String what, Throwable cause) {
         if (!isDone()) {
-            completeExceptionally(new RequestException(reason, envelope.topic().name(), "Bus '" + requests.busName()
-                    + "': request " + envelope.id() + " on topic '" + envelope.topic().name() + "' failed: " + what,
-                    cause));
+            completeExceptionally(failure(reason, what, cause));
         }
+    }
+
+    /** The failure of this request, saying {@code what} went wrong. */
+    RequestException failure(RequestException.Reason reason, String what, Throwable cause) {
+        return new RequestException(reason, envelope.topic().name(), "Bus '" + requests.busName() + "': request "
+                + envelope.id() + " on topic '" + envelope.topic().name() + "' failed: " + what, cause);
     }
 
     /** Runs on the scheduler's timer thread, which must not run the future's dependents. */
@@ -188,30 +217,67 @@ final class PendingRequest<T> extends CompletableFuture<T> {
                 + "responder '" + responder + "' within " + timeout + " (deadline " + deadlineAt + ")", null));
     }
 
+    /**
+     * Runs {@code action} once the request ended (answered, failed, timed out, cancelled), before anybody waiting for
+     * it sees the outcome; at once, on this thread, if it already ended.
+     */
+    void whenEnded(Runnable action) {
+        synchronized (this) {
+            if (!ended) {
+                if (endActions == null) {
+                    endActions = new ArrayList<>(1);
+                }
+                endActions.add(action);
+                return;
+            }
+        }
+        action.run();
+    }
+
+    /** True for the one completion that wins, after it ran the end actions. */
+    private boolean claimEnd() {
+        List<Runnable> actions;
+        synchronized (this) {
+            if (ended) {
+                return false;
+            }
+            ended = true;
+            actions = endActions;
+            endActions = null;
+        }
+        if (actions != null) {
+            actions.forEach(Runnable::run);
+        }
+        return true;
+    }
+
     @Override
     public boolean complete(T value) {
-        if (super.complete(value)) {
-            release();
-            return true;
+        if (!claimEnd()) {
+            return false;
         }
-        return false;
+        boolean completed = super.complete(value);
+        release();
+        return completed;
     }
 
     @Override
     public boolean completeExceptionally(Throwable failure) {
-        if (super.completeExceptionally(failure)) {
-            release();
-            return true;
+        if (!claimEnd()) {
+            return false;
         }
-        return false;
+        boolean completed = super.completeExceptionally(failure);
+        release();
+        return completed;
     }
 
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
-        boolean cancelled = super.cancel(mayInterruptIfRunning);
-        if (cancelled) {
-            release();
+        if (!claimEnd()) {
+            return false;
         }
+        boolean cancelled = super.cancel(mayInterruptIfRunning);
+        release();
         return cancelled;
     }
 

@@ -169,10 +169,12 @@ final class Requests {
         }
         Subscriber[] targets = route.state.subscribers;
         String[] names = new String[targets.length];
+        boolean[] fansOut = new boolean[targets.length];
         for (int i = 0; i < targets.length; i++) {
             names[i] = targets[i].name;
+            fansOut[i] = targets[i].envelopeHandler instanceof ResponderHandler handler && handler.fansOut();
         }
-        Gathering<R> gathering = new Gathering<>(this, options, names);
+        Gathering<R> gathering = new Gathering<>(this, options, names, fansOut);
         DispatchContext context = DispatchContext.current();
         Envelope<?> cause = context.envelope(resources);
         String correlation = null;
@@ -187,6 +189,8 @@ final class Requests {
             PendingRequest<R> pending = new PendingRequest<>(this, intercepted == null ? envelope : intercepted,
                     replyType, false, options.deadline(), deadline);
             pending.responder = targets[i].name;
+            pending.gathering = gathering;
+            pending.slot = i;
             if (intercepted == null) {
                 pending.fail(RequestException.Reason.REJECTED, "an interceptor vetoed it", null);
             } else {
@@ -300,18 +304,28 @@ final class Requests {
 
     /** Counts and reports a reply that nobody awaits any more. */
     void late(PendingRequest<?> pending, Object value) {
+        late(pending, pending.responder, value);
+    }
+
+    /** Counts and reports a reply of the named responder that nobody awaits any more. */
+    void late(PendingRequest<?> pending, String responder, Object value) {
         lateReplies.increment();
         LOG.debug("Bus '{}': a reply of responder '{}' to request {} on topic '{}' came after the request stopped "
-                + "waiting; dropped", resources.name, pending.responder, pending.envelope.id(),
+                + "waiting; dropped", resources.name, responder, pending.envelope.id(),
                 pending.envelope.topic().name());
         if (value != null) {
-            office.lateReply(replyEnvelope(pending.envelope, value.getClass(), value), pending.responder);
+            office.lateReply(replyEnvelope(pending.envelope, value.getClass(), value), responder);
         }
     }
 
     /** Reports the failure of a responder's stage, which no delivery reports, to the bus's error handler. */
     void reportFailure(PendingRequest<?> pending, Throwable cause) {
-        office.reportFailure(pending.envelope, pending.responder, cause);
+        reportFailure(pending, pending.responder, cause);
+    }
+
+    /** Reports the failure of the named responder (a fan-out's remote one) to the bus's error handler. */
+    void reportFailure(PendingRequest<?> pending, String responder, Throwable cause) {
+        office.reportFailure(pending.envelope, responder, cause);
     }
 
     /**

@@ -3,6 +3,7 @@ package org.busline.internal;
 import org.busline.AsyncResponder;
 import org.busline.Envelope;
 import org.busline.EnvelopeHandler;
+import org.busline.FanOutResponder;
 import org.busline.Responder;
 
 /**
@@ -15,15 +16,30 @@ import org.busline.Responder;
  */
 final class ResponderHandler implements EnvelopeHandler<Object> {
     private final Requests requests;
-    /** Exactly one of the two is set. */
+    /** Exactly one of the three is set. */
     private final Responder<Object, ?> responder;
     private final AsyncResponder<Object, ?> asyncResponder;
+    private final FanOutResponder<Object, Object> fanOut;
 
     @SuppressWarnings("unchecked")
     ResponderHandler(Requests requests, Responder<?, ?> responder, AsyncResponder<?, ?> asyncResponder) {
         this.requests = requests;
         this.responder = (Responder<Object, ?>) responder;
         this.asyncResponder = (AsyncResponder<Object, ?>) asyncResponder;
+        this.fanOut = null;
+    }
+
+    @SuppressWarnings("unchecked")
+    ResponderHandler(Requests requests, FanOutResponder<?, ?> fanOut) {
+        this.requests = requests;
+        this.responder = null;
+        this.asyncResponder = null;
+        this.fanOut = (FanOutResponder<Object, Object>) fanOut;
+    }
+
+    /** True if it answers for several responders elsewhere, each of which a gathering counts as one. */
+    boolean fansOut() {
+        return fanOut != null;
     }
 
     @Override
@@ -35,13 +51,16 @@ final class ResponderHandler implements EnvelopeHandler<Object> {
         }
         if (responder != null) {
             pending.reply(responder.onRequest(envelope.payload()));
-        } else {
+        } else if (asyncResponder != null) {
             pending.replyLater(asyncResponder.onRequest(envelope.payload()));
+        } else {
+            fanOut.onRequest(envelope.payload(), FanOutReplies.of(requests, pending));
+            pending.await();
         }
     }
 
     @Override
     public String toString() {
-        return "responder " + (responder != null ? responder : asyncResponder);
+        return "responder " + (responder != null ? responder : asyncResponder != null ? asyncResponder : fanOut);
     }
 }

@@ -133,7 +133,7 @@ public final class KafkaBridge implements AutoCloseable {
         return new InboundConsumer<>(builder.bus, route.topic(), route.kafkaTopic(), route.group(),
                 Inbound.DEFAULT_LANES, Inbound.DEFAULT_MAX_IN_FLIGHT, route.kafkaTopic() + ".dlt", settings, producer,
                 timer, codec, closeTimeout, new ResponderStep<>(builder.bus, route.replyType(), codec, producer,
-                builder.requestTimeout));
+                builder.requestTimeout, route.group()));
     }
 
     private <T> OutboundRoute<T> outboundRoute(MessageBus bus, Outbound<T> route, CloudEventsCodec codec) {
@@ -186,6 +186,17 @@ public final class KafkaBridge implements AutoCloseable {
             failed += route.failedSends();
         }
         return failed;
+    }
+
+    /**
+     * Returns how many requests of this bridge's request routes wait for an answer from Kafka now. A request stops
+     * waiting once its requester no longer waits (answered, timed out, cancelled, or its gathering completed), or at
+     * the bridge's {@linkplain Builder#requestTimeout request timeout}; so when no request is in flight, this is 0.
+     *
+     * @return the number, 0 without request routes
+     */
+    public int pendingRequests() {
+        return requester == null ? 0 : requester.pendingCount();
     }
 
     /** The codec, for {@link KafkaOutboxSink}. */

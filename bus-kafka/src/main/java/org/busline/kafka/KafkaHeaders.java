@@ -18,7 +18,7 @@ package org.busline.kafka;
  * headers unchanged, plus the {@code busline-dlt-*} headers below.
  *
  * <p><b>Request/reply.</b> A request carries {@value #REPLY_TO} and {@value #DEADLINE}; its reply carries
- * {@value #REPLY_FOR} and, for a failed request, {@value #REPLY_ERROR} and {@value #REPLY_ERROR_MESSAGE}.
+ * {@value #REPLY_FOR}, {@value #REPLIER} and, for a failed request, {@value #REPLY_ERROR} and {@value #REPLY_ERROR_MESSAGE}.
  */
 public final class KafkaHeaders {
     /** {@code ce_specversion}: always {@code 1.0}. */
@@ -63,6 +63,11 @@ public final class KafkaHeaders {
     public static final String DEADLINE = "busline-deadline";
     /** On a reply: the id of the request it answers. */
     public static final String REPLY_FOR = "busline-reply-for";
+    /**
+     * On a reply: the answering service, its responder route's consumer group; a scatter-gather gathers the reply
+     * under this name.
+     */
+    public static final String REPLIER = "busline-replier";
     /** On a failed reply: the {@link org.busline.RequestException.Reason} of the remote failure. */
     public static final String REPLY_ERROR = "busline-reply-error";
     /** On a failed reply: the remote failure's message. */

@@ -9,7 +9,9 @@ import org.busline.Topic;
  * each reply, or the {@link org.busline.RequestException.Reason} of the failure, is produced to the requester's reply
  * topic.
  *
- * <p>Each request is handled by one instance of the group. The local request runs with the time the requester has
+ * <p>Each request is handled by one instance of the group, and its reply names the group as the answering service
+ * ({@link KafkaHeaders#REPLIER}): a scatter-gather of the requester ({@link RequestRoute}) gathers it under that name,
+ * one answer per group. The local request runs with the time the requester has
  * left ({@link KafkaHeaders#DEADLINE}); a request that arrives after it is skipped. A request whose record cannot be
  * decoded goes to the dead-letter topic {@code <kafkaTopic>.dlt}, and its requester times out.
  *

@@ -134,24 +134,6 @@ public final class CloudEventsCodec {
         return restore(record.headers(), record.value(), types.forTopic(topic));
     }
 
-    /**
-     * Restores the envelope of a record whose topic its {@code ce_type} names.
-     *
-     * @param record the record
-     * @return the envelope as it was produced
-     * @throws SerializationException if the record is not a CloudEvent of a registered logical type
-     */
-    public Envelope<?> fromRecord(ConsumerRecord<byte[], byte[]> record) {
-        String type = text(record.headers(), KafkaHeaders.TYPE);
-        TypeRegistry.Registration<?> registration = type == null ? null : types.find(type);
-        if (registration == null) {
-            throw SerializationException.decoding(null, type, 0, type == null ? "the record has no "
-                    + KafkaHeaders.TYPE + " header" : "unknown logical type '" + type + "': it is not registered",
-                    null);
-        }
-        return restore(record.headers(), record.value(), registration);
-    }
-
     private <T> Envelope<T> restore(Headers headers, byte[] value, TypeRegistry.Registration<T> registration) {
         Topic<T> topic = registration.topic();
         String type = text(headers, KafkaHeaders.TYPE);
@@ -236,7 +218,7 @@ public final class CloudEventsCodec {
     /** The headers the bridge adds for dead letters and request/reply, which are no part of the envelope. */
     private static boolean isTransport(String name) {
         return name.startsWith("busline-dlt-") || name.startsWith("busline-reply-")
-                || name.equals(KafkaHeaders.DEADLINE);
+                || name.equals(KafkaHeaders.DEADLINE) || name.equals(KafkaHeaders.REPLIER);
     }
 
     private static SerializationException failure(Topic<?> topic, String type, int version, String problem) {

@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * <p>Design note: the request is asked of the local bus with {@link MessageBus#requestEnvelope}, with the time the
  * requester has left, so the local responder sees the remote request's id and correlation id (what it publishes
  * carries them) and the reply's envelope has the request's correlation id and the request's id as causation id. The
- * reply, or the failure's {@link RequestException.Reason} and message, is produced to the requester's reply topic;
+ * reply, or the failure's {@link RequestException.Reason} and message, is produced to the requester's reply topic,
+ * naming this service (the route's consumer group) in {@link KafkaHeaders#REPLIER}, so that a scatter-gather counts
+ * each service once;
  * the request's record is finished (and committed) once the broker acknowledged the reply. A request that arrives
  * after its deadline is skipped: nobody waits for its answer.
  *
@@ -36,6 +38,7 @@ public final class ResponderStep<Q, R> implements InboundConsumer.LocalStep<Q> {
     private final CloudEventsCodec codec;
     private final Producer<byte[], byte[]> producer;
     private final Duration defaultTimeout;
+    private final byte[] replier;
 
     /**
      * Makes the step.
@@ -45,14 +48,16 @@ public final class ResponderStep<Q, R> implements InboundConsumer.LocalStep<Q> {
      * @param codec          the codec
      * @param producer       the shared producer
      * @param defaultTimeout the local deadline of a request that carries none
+     * @param service        the name this service answers under: its responder route's consumer group
      */
     public ResponderStep(MessageBus bus, Class<R> replyType, CloudEventsCodec codec, Producer<byte[], byte[]> producer,
-                         Duration defaultTimeout) {
+                         Duration defaultTimeout, String service) {
         this.bus = bus;
         this.replyType = replyType;
         this.codec = codec;
         this.producer = producer;
         this.defaultTimeout = defaultTimeout;
+        this.replier = CloudEventsCodec.bytes(service);
     }
 
     @Override
@@ -82,6 +87,7 @@ public final class ResponderStep<Q, R> implements InboundConsumer.LocalStep<Q> {
                         : failure(replyTo, failure))
                 .thenCompose(reply -> {
                     reply.headers().add(KafkaHeaders.REPLY_FOR, CloudEventsCodec.bytes(request.id()));
+                    reply.headers().add(KafkaHeaders.REPLIER, replier);
                     CompletableFuture<Void> sent = new CompletableFuture<>();
                     producer.send(reply, (metadata, refused) -> {
                         if (refused != null) {

@@ -24,6 +24,7 @@ import org.busline.Envelope;
 import org.busline.Gather;
 import org.busline.Gathered;
 import org.busline.EnvelopeHandler;
+import org.busline.FanOutResponder;
 import org.busline.MessageBus;
 import org.busline.MessageHandler;
 import org.busline.PublishResult;
@@ -230,6 +231,17 @@ public final class ObservedMessageBus implements MessageBus {
     public <Q, R> Subscription respond(Topic<Q> topic, Responder<? super Q, ? extends R> responder,
                                        Delivery delivery) {
         return bus.respond(topic, responder, delivery);
+    }
+
+    @Override
+    public <Q, R> Subscription respondFanOut(Topic<Q> topic, FanOutResponder<? super Q, R> responder,
+                                             Delivery delivery) {
+        return bus.respondFanOut(topic, responder, delivery);
+    }
+
+    @Override
+    public Optional<Envelope<?>> currentEnvelope() {
+        return bus.currentEnvelope();
     }
 
     @Override
