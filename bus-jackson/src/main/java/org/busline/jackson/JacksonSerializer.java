@@ -206,9 +206,7 @@ public final class JacksonSerializer implements Serializer {
                 recycler.releaseToPool();
             }
         } catch (IOException | RuntimeException failure) {
-            throw SerializationException.encoding(topic.name(), registration == null ? null
-                    : registration.logicalType(), registration == null ? 0 : registration.version(),
-                    describe(failure, false), failure);
+            throw encodingFailure(topic, registration, failure);
         }
     }
 
@@ -235,9 +233,7 @@ public final class JacksonSerializer implements Serializer {
             registration = types.forTopic(topic);
             return binding(topic.type()).writer.writeValueAsBytes(envelope.payload());
         } catch (IOException | RuntimeException failure) {
-            throw SerializationException.encoding(topic.name(), registration == null ? null
-                    : registration.logicalType(), registration == null ? 0 : registration.version(),
-                    describe(failure, false), failure);
+            throw encodingFailure(topic, registration, failure);
         }
     }
 
@@ -287,6 +283,14 @@ public final class JacksonSerializer implements Serializer {
         } catch (IOException | RuntimeException failure) {
             throw parts.failure(describe(failure, true), failure);
         }
+    }
+
+    /** A failure to encode, naming the topic and, once it is known, the logical type and version. */
+    private static SerializationException encodingFailure(Topic<?> topic, TypeRegistry.Registration<?> registration,
+                                                          Exception failure) {
+        return SerializationException.encoding(topic.name(), registration == null ? null
+                : registration.logicalType(), registration == null ? 0 : registration.version(),
+                describe(failure, false), failure);
     }
 
     private static void writeTime(JsonGenerator generator, Instant time) throws IOException {
