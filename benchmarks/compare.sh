@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every Busline benchmark side by side with its peers and prints the Markdown tables of the README.
 #
-#   benchmarks/compare.sh                      # all scenarios, about 11-13 minutes on 2 cores
+#   benchmarks/compare.sh                      # all scenarios, about 18 minutes on 2 cores
 #   benchmarks/compare.sh 'SyncPublish'        # a subset: extra arguments go to JMH (a regex, options)
 #   JMH_OPTS='-f 1 -wi 2 -i 3' benchmarks/compare.sh   # other JMH settings
 #   SKIP_BUILD=1 benchmarks/compare.sh         # reuse target/benchmarks.jar
@@ -20,7 +20,8 @@ if [[ "${SKIP_BUILD:-0}" != 1 || ! -f "$jar" ]]; then
 fi
 mkdir -p "$results"
 
-# 2 forks x (3 x 1 s warm-up + 4 x 1 s measurement) per benchmark method: about 17 s each, 11-13 minutes in all.
+# 2 forks x (3 x 1 s warm-up + 4 x 1 s measurement) per benchmark method: about 17 s each, about 18 minutes in all
+# (the Kafka and outbox scenarios start a broker or use PostgreSQL).
 jmh_opts=${JMH_OPTS:-"-f 2 -wi 3 -w 1s -i 4 -r 1s"}
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 json="$results/jmh-$stamp.json"
