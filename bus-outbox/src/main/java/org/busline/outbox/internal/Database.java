@@ -124,10 +124,10 @@ public final class Database {
     }
 
     /**
-     * Opens a connection that the relay keeps for its claims or its completions: auto-commit off, READ COMMITTED.
-     * MariaDB's default, REPEATABLE READ, keeps a next-key lock on every index entry a claim scans until it commits,
-     * so claims, completions and the application's inserts wait for one another and deadlock; PostgreSQL and H2
-     * default to READ COMMITTED already.
+     * Opens a connection that the relay keeps for its claims or its completions: auto-commit off, and on MariaDB READ
+     * COMMITTED. MariaDB's default, REPEATABLE READ, keeps a next-key lock on every index entry a claim scans until it
+     * commits, so claims, completions and the application's inserts wait for one another and deadlock. PostgreSQL
+     * and H2 default to READ COMMITTED, so their connections stay as the pool hands them out.
      *
      * @return the connection
      * @throws SQLException if it cannot
@@ -135,7 +135,9 @@ public final class Database {
     Connection connectForRelay() throws SQLException {
         Connection connection = dataSource.getConnection();
         connection.setAutoCommit(false);
-        connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+        if (dialect == Dialect.MARIADB) {
+            connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+        }
         return connection;
     }
 

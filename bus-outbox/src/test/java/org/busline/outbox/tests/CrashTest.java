@@ -34,9 +34,13 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Kills a process that publishes through the outbox with SIGKILL at random moments, restarts it, and proves that
  * every acknowledged commit was delivered at least once, that no event of a rolled-back transaction ever was, and that
  * duplicates carry the same id (and the same payload).
+ *
+ * <p>Not on H2: after a kill, H2 2.x can keep a row locked by a transaction that no longer exists (a fresh process's
+ * {@code FOR UPDATE SKIP LOCKED} skips it), which stops the rows of its key; the failure message below, with its lock
+ * probe and thread dump, is how that was found. bus-outbox's README says so.
  */
 @ParameterizedClass(name = "{0}")
-@ValueSource(strings = {"h2", "postgresql", "mariadb"})
+@ValueSource(strings = {"postgresql", "mariadb"})
 class CrashTest {
     static final int KILLS = 4;
 
@@ -94,18 +98,18 @@ class CrashTest {
                 }
             });
             boolean done = drained.await(60, TimeUnit.SECONDS);
+            String threads = done ? "" : threadDump(drainer);
             drainer.waitFor(10, TimeUnit.SECONDS);
             drainer.destroyForcibly();
             reader.join(5_000);
-            assertThat(done).as("the restarted process drained the outbox; its last stats: %s; the warnings of "
-                    + "every process: %s; its log ends with: %s", lastStats.get(), warnings(),
-                    tail(log(KILLS + 1))).isTrue();
+            String heads = done ? "" : heads(url, prefix);
+            assertThat(done).as("the restarted process drained the outbox; the first unfinished rows: %s; its last "
+                    + "stats: %s; the warnings of every process: %s; its log ends with: %s; its threads: %s", heads,
+                    lastStats.get(), warnings(), tail(log(KILLS + 1)), threads).isTrue();
 
             verify(url, prefix, acknowledged, ackIncarnation, rolledBack);
         } finally {
-            if (!database.equals("h2")) {
-                TestDatabases.drop(TestDatabases.of(database, directory), prefix);
-            }
+            TestDatabases.drop(TestDatabases.of(database, directory), prefix);
         }
     }
 
@@ -176,6 +180,53 @@ class CrashTest {
     private static String tail(File log) throws IOException {
         List<String> lines = java.nio.file.Files.readAllLines(log.toPath(), StandardCharsets.UTF_8);
         return String.join(System.lineSeparator(), lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+    }
+
+    /** The first unfinished rows of each key, as the table holds them once the drainer is gone. */
+    private static String heads(String url, String prefix) {
+        StringBuilder rows = new StringBuilder();
+        try (Connection connection = new UrlDataSource(url).getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery("SELECT seq, aggregateid, status, attempts, available_at, "
+                     + "lease_until, lease_owner, CURRENT_TIMESTAMP FROM " + prefix + "outbox o WHERE completed_at IS "
+                     + "NULL AND NOT EXISTS (SELECT 1 FROM " + prefix + "outbox p WHERE p.aggregateid = o.aggregateid "
+                     + "AND p.completed_at IS NULL AND p.seq < o.seq) ORDER BY seq")) {
+            List<Long> seqs = new ArrayList<>();
+            while (result.next()) {
+                seqs.add(result.getLong(1));
+                for (int column = 1; column <= 8; column++) {
+                    rows.append(result.getString(column)).append(column < 8 ? " " : "; ");
+                }
+            }
+            // A head that a fresh connection cannot lock is locked by a transaction that no longer runs.
+            connection.setAutoCommit(false);
+            for (long seq : seqs) {
+                try (ResultSet locked = statement.executeQuery("SELECT seq FROM " + prefix + "outbox WHERE seq = "
+                        + seq + " FOR UPDATE SKIP LOCKED")) {
+                    rows.append("row ").append(seq).append(locked.next() ? " lockable; " : " LOCKED; ");
+                }
+            }
+            connection.rollback();
+        } catch (SQLException failure) {
+            rows.append(failure);
+        }
+        return rows.toString();
+    }
+
+    /** The busline threads of a process that does not finish, as {@code jcmd Thread.print} shows them. */
+    private static String threadDump(Process process) throws IOException, InterruptedException {
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        Process dump = new ProcessBuilder(jcmd, Long.toString(process.pid()), "Thread.print").redirectErrorStream(true)
+                .start();
+        String text = new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        dump.waitFor(30, TimeUnit.SECONDS);
+        StringBuilder busline = new StringBuilder();
+        for (String thread : text.split("\n\n")) {
+            if (thread.contains("busline") || thread.startsWith("\"main\"")) {
+                busline.append(thread).append(System.lineSeparator()).append(System.lineSeparator());
+            }
+        }
+        return busline.toString();
     }
 
     private String warnings() throws IOException {
