@@ -3,34 +3,19 @@ package org.busline.jackson;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParseException;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.StreamWriteConstraints;
-import com.fasterxml.jackson.core.exc.InputCoercionException;
-import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import com.fasterxml.jackson.core.exc.StreamReadException;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.core.util.BufferRecycler;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
-import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.jsontype.NamedType;
 import com.fasterxml.jackson.databind.type.LogicalType;
@@ -39,11 +24,8 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.lang.reflect.Type;
 import java.time.Instant;
-import java.time.DateTimeException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -52,7 +34,9 @@ import java.util.function.Consumer;
 import org.busline.Envelope;
 import org.busline.Topic;
 import org.busline.TypeRef;
+import org.busline.jackson.internal.EnvelopeReader;
 import org.busline.jackson.internal.NoClassNameTypeIds;
+import org.busline.jackson.internal.Problems;
 import org.busline.jackson.internal.Timestamps;
 import org.busline.spi.SerializationException;
 import org.busline.spi.Serializer;
@@ -104,20 +88,15 @@ public final class JacksonSerializer implements Serializer {
             .maxDocumentLength(8L * 1024 * 1024)
             .build();
 
-    /** Longest piece of input quoted in an error message. */
-    private static final int QUOTE_LIMIT = 120;
-
     private final TypeRegistry types;
     private final JsonMapper mapper;
-    private final long maxDocumentLength;
-    private final ObjectReader treeReader;
+    private final EnvelopeReader reader;
     private final ConcurrentHashMap<Type, Binding> bindings = new ConcurrentHashMap<>();
 
     private JacksonSerializer(TypeRegistry types, JsonMapper mapper, long maxDocumentLength) {
         this.types = types;
         this.mapper = mapper;
-        this.maxDocumentLength = maxDocumentLength;
-        this.treeReader = mapper.readerFor(new TypeReference<LinkedHashMap<String, Object>>() { });
+        this.reader = new EnvelopeReader(mapper, types, maxDocumentLength, type -> binding(type).reader);
     }
 
     /**
@@ -245,44 +224,7 @@ public final class JacksonSerializer implements Serializer {
     public <T> T decodeData(byte[] data, Topic<T> topic, int version) {
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(topic, "topic");
-        Parts<T> parts = new Parts<>(topic);
-        try {
-            TypeRegistry.Registration<?> registration = types.forTopic(topic);
-            parts.source = topic.name();
-            parts.type = registration.logicalType();
-            parts.version = version;
-            parts.registration = registration;
-            if (version < 1 || version > registration.version()) {
-                throw parts.failure("version " + version + " is not one of the registered versions 1 to "
-                        + registration.version(), null);
-            }
-            if (maxDocumentLength > 0 && data.length > maxDocumentLength) {
-                throw parts.failure("limit exceeded: the data is " + data.length + " bytes long, more than the "
-                        + "limit of " + maxDocumentLength, null);
-            }
-            Object payload;
-            try (JsonParser parser = mapper.createParser(data)) {
-                parser.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-                JsonToken first = parser.nextToken();
-                if (first == null || first == JsonToken.VALUE_NULL) {
-                    throw parts.failure("'data' must not be " + (first == null ? "empty" : "null"), null);
-                }
-                payload = version == registration.version()
-                        ? binding(topic.type()).reader.readValue(parser)
-                        : bindTree(mapper.readTree(parser), registration, parts);
-                if (parser.nextToken() != null) {
-                    throw parts.failure(at(parser, "unexpected content after the data"), null);
-                }
-            }
-            if (payload == null) {
-                throw parts.failure("'data' must not be null", null);
-            }
-            return topic.cast(payload);
-        } catch (SerializationException failure) {
-            throw failure;
-        } catch (IOException | RuntimeException failure) {
-            throw parts.failure(describe(failure, true), failure);
-        }
+        return reader.readData(data, topic, version);
     }
 
     /** A failure to encode, naming the topic and, once it is known, the logical type and version. */
@@ -290,7 +232,7 @@ public final class JacksonSerializer implements Serializer {
                                                           Exception failure) {
         return SerializationException.encoding(topic.name(), registration == null ? null
                 : registration.logicalType(), registration == null ? 0 : registration.version(),
-                describe(failure, false), failure);
+                Problems.describe(failure, false), failure);
     }
 
     private static void writeTime(JsonGenerator generator, Instant time) throws IOException {
@@ -321,276 +263,19 @@ public final class JacksonSerializer implements Serializer {
     @Override
     public Envelope<?> decode(byte[] bytes) {
         Objects.requireNonNull(bytes, "bytes");
-        return read(bytes, null);
+        return reader.read(bytes, null);
     }
 
     @Override
     public <T> Envelope<T> decode(byte[] bytes, Topic<T> topic) {
         Objects.requireNonNull(bytes, "bytes");
         Objects.requireNonNull(topic, "topic");
-        return read(bytes, topic);
+        return reader.read(bytes, topic);
     }
 
     @Override
     public String toString() {
         return "JacksonSerializer[" + types + "]";
-    }
-
-    // ---------------------------------------------------------------------------------------------- decoding
-
-    /**
-     * Reads the envelope in one streaming pass. When {@code data} comes after {@code source}, {@code type} and
-     * {@code version} (as this serializer writes it) and is of the current version, it is bound straight from the
-     * parser; otherwise it is buffered as a tree and bound (after upcasting) at the end.
-     */
-    private <T> Envelope<T> read(byte[] bytes, Topic<T> expected) {
-        Parts<T> parts = new Parts<>(expected);
-        try {
-            if (maxDocumentLength > 0 && bytes.length > maxDocumentLength) {
-                throw parts.failure("limit exceeded: the document is " + bytes.length + " bytes long, more than the "
-                        + "limit of " + maxDocumentLength, null);
-            }
-            try (JsonParser parser = mapper.createParser(bytes)) {
-                if (parser.nextToken() != JsonToken.START_OBJECT) {
-                    throw parts.failure(at(parser, "the envelope must be a JSON object, but was "
-                            + what(parser.currentToken())), null);
-                }
-                // The envelope's own attributes are checked for duplicates here, by a bit each; Jackson's detector
-                // (a set of names per object) is switched on only for the payload, where "duplicate keys anywhere
-                // are errors" needs it.
-                int seen = 0;
-                while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                    String field = parser.currentName();
-                    int bit = attributeBit(field);
-                    if ((seen & bit) != 0) {
-                        throw new JsonParseException(parser, "Duplicate field '" + field + "'");
-                    }
-                    seen |= bit;
-                    parser.nextToken();
-                    switch (field) {
-                        case "id" -> parts.id = text(parser, parts, "id", false);
-                        case "source" -> parts.source = text(parser, parts, "source", false);
-                        case "type" -> parts.type = text(parser, parts, "type", false);
-                        case "version" -> parts.version = version(parser, parts);
-                        case "time" -> parts.time = time(parser, parts);
-                        case "correlationId" -> parts.correlationId = text(parser, parts, "correlationId", true);
-                        case "causationId" -> parts.causationId = text(parser, parts, "causationId", true);
-                        case "headers" -> parts.headers = headers(parser, parts);
-                        case "data" -> data(parser, parts);
-                        default -> parser.skipChildren();
-                    }
-                }
-                if (parser.nextToken() != null) {
-                    throw parts.failure(at(parser, "unexpected content after the envelope"), null);
-                }
-            }
-            return finish(parts);
-        } catch (SerializationException failure) {
-            throw failure;
-        } catch (IOException | RuntimeException failure) {
-            throw parts.failure(describe(failure, true), failure);
-        }
-    }
-
-    /** The bit of an attribute of the envelope, or 0 for an unknown one (skipped, so its duplicates too). */
-    private static int attributeBit(String field) {
-        return switch (field) {
-            case "id" -> 1;
-            case "source" -> 1 << 1;
-            case "type" -> 1 << 2;
-            case "version" -> 1 << 3;
-            case "time" -> 1 << 4;
-            case "correlationId" -> 1 << 5;
-            case "causationId" -> 1 << 6;
-            case "headers" -> 1 << 7;
-            case "data" -> 1 << 8;
-            default -> 0;
-        };
-    }
-
-    private void data(JsonParser parser, Parts<?> parts) throws IOException {
-        if (parser.currentToken() == JsonToken.VALUE_NULL) {
-            throw parts.failure(at(parser, "'data' must not be null"), null);
-        }
-        parser.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-        TypeRegistry.Registration<?> registration = parts.knowsType() ? resolve(parts) : null;
-        if (registration != null && parts.version == registration.version()) {
-            parts.payload = binding(registration.topic().type()).reader.readValue(parser);
-        } else {
-            parts.tree = mapper.readTree(parser);
-        }
-        parts.hasData = true;
-    }
-
-    private <T> Envelope<T> finish(Parts<T> parts) throws IOException {
-        if (parts.id == null) {
-            throw parts.failure("missing 'id'", null);
-        }
-        if (!parts.hasData) {
-            throw parts.failure("missing 'data'", null);
-        }
-        TypeRegistry.Registration<?> registration = resolve(parts);
-        Object payload = parts.payload != null ? parts.payload : bindTree(parts.tree, registration, parts);
-        if (payload == null) {
-            throw parts.failure("'data' must not be null", null);
-        }
-        @SuppressWarnings("unchecked")
-        Topic<T> topic = (Topic<T>) registration.topic();
-        return Envelope.restore(parts.id, topic, topic.cast(payload), parts.time, parts.correlationId,
-                parts.causationId, parts.headers);
-    }
-
-    /** Binds data that was read as a tree (an older version, or data before the attributes), upcasting it first. */
-    private Object bindTree(JsonNode data, TypeRegistry.Registration<?> registration, Parts<?> parts)
-            throws IOException {
-        JsonNode tree = data;
-        if (parts.version < registration.version()) {
-            if (!tree.isObject()) {
-                throw parts.failure("data of version " + parts.version + " must be a JSON object to be upcast, "
-                        + "but was " + tree.getNodeType(), null);
-            }
-            Map<String, Object> old = treeReader.readValue(tree);
-            tree = mapper.valueToTree(types.upcast(registration, parts.version, old));
-        }
-        return binding(registration.topic().type()).reader.readValue(tree);
-    }
-
-    /** Finds the registration the message names and checks that its source, type and version fit it. */
-    private TypeRegistry.Registration<?> resolve(Parts<?> parts) {
-        if (parts.registration != null) {
-            return parts.registration;
-        }
-        if (parts.type == null) {
-            throw parts.failure("missing 'type'", null);
-        }
-        if (parts.source == null) {
-            throw parts.failure("missing 'source'", null);
-        }
-        if (parts.version == 0) {
-            throw parts.failure("missing 'version'", null);
-        }
-        TypeRegistry.Registration<?> found;
-        if (parts.expected != null) {
-            found = types.forTopic(parts.expected);
-            if (!parts.source.equals(found.topic().name())) {
-                throw parts.failure("the message belongs to topic " + quote(parts.source) + ", not to the expected '"
-                        + found.topic().name() + "'", null);
-            }
-            if (!parts.type.equals(found.logicalType())) {
-                throw parts.failure("logical type " + quote(parts.type) + " does not belong to topic '"
-                        + found.topic().name() + "', which carries '" + found.logicalType() + "'", null);
-            }
-        } else {
-            found = types.find(parts.type);
-            if (found == null) {
-                throw parts.failure("unknown logical type " + quote(parts.type) + ": it is not registered", null);
-            }
-            if (!parts.source.equals(found.topic().name())) {
-                throw parts.failure("logical type '" + found.logicalType() + "' belongs to topic '"
-                        + found.topic().name() + "', but the message names topic " + quote(parts.source), null);
-            }
-        }
-        if (parts.version > found.version()) {
-            throw parts.failure("version " + parts.version + " is newer than version " + found.version()
-                    + ", the latest registered", null);
-        }
-        parts.registration = found;
-        return found;
-    }
-
-    private static String text(JsonParser parser, Parts<?> parts, String field, boolean nullable) throws IOException {
-        JsonToken token = parser.currentToken();
-        if (token == JsonToken.VALUE_STRING) {
-            String text = parser.getText();
-            if (text.isEmpty()) {
-                throw parts.failure(at(parser, "'" + field + "' must not be empty"), null);
-            }
-            return text;
-        }
-        if (nullable && token == JsonToken.VALUE_NULL) {
-            return null;
-        }
-        throw parts.failure(at(parser, "'" + field + "' must be a string, but was " + what(token)), null);
-    }
-
-    private static int version(JsonParser parser, Parts<?> parts) throws IOException {
-        if (parser.currentToken() != JsonToken.VALUE_NUMBER_INT
-                || parser.getNumberType() != JsonParser.NumberType.INT || parser.getIntValue() < 1) {
-            throw parts.failure(at(parser, "'version' must be an integer from 1 to " + Integer.MAX_VALUE
-                    + ", but was " + what(parser.currentToken())
-                    + (parser.currentToken() == JsonToken.VALUE_NUMBER_INT ? " " + quote(parser.getText()) : "")),
-                    null);
-        }
-        return parser.getIntValue();
-    }
-
-    private static Instant time(JsonParser parser, Parts<?> parts) throws IOException {
-        JsonToken token = parser.currentToken();
-        if (token == JsonToken.VALUE_NULL) {
-            return null;
-        }
-        if (token == JsonToken.VALUE_STRING) {
-            try {
-                return Timestamps.parse(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
-            } catch (DateTimeException malformed) {
-                throw parts.failure(at(parser, "'time' must be an RFC 3339 timestamp such as "
-                        + "2026-01-02T03:04:05.678Z, but was " + quote(parser.getText())), malformed);
-            }
-        }
-        throw parts.failure(at(parser, "'time' must be a string, but was " + what(token)), null);
-    }
-
-    private static Map<String, String> headers(JsonParser parser, Parts<?> parts) throws IOException {
-        JsonToken token = parser.currentToken();
-        if (token == JsonToken.VALUE_NULL) {
-            return Map.of();
-        }
-        if (token != JsonToken.START_OBJECT) {
-            throw parts.failure(at(parser, "'headers' must be an object of strings, but was " + what(token)), null);
-        }
-        Map<String, String> headers = new HashMap<>();
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String name = parser.currentName();
-            if (parser.nextToken() != JsonToken.VALUE_STRING) {
-                throw parts.failure(at(parser, "header " + quote(name) + " must be a string, but was "
-                        + what(parser.currentToken())), null);
-            }
-            if (headers.put(name, parser.getText()) != null) {
-                throw new JsonParseException(parser, "Duplicate field '" + name + "'");
-            }
-        }
-        return headers;
-    }
-
-    /** What was read so far: the context of a failure, then the parts of the envelope. */
-    private static final class Parts<T> {
-        final Topic<T> expected;
-        String id;
-        String source;
-        String type;
-        int version;
-        Instant time;
-        String correlationId;
-        String causationId;
-        Map<String, String> headers = Map.of();
-        boolean hasData;
-        Object payload;
-        JsonNode tree;
-        TypeRegistry.Registration<?> registration;
-
-        Parts(Topic<T> expected) {
-            this.expected = expected;
-        }
-
-        boolean knowsType() {
-            return source != null && type != null && version != 0;
-        }
-
-        SerializationException failure(String problem, Throwable cause) {
-            String topic = registration != null ? registration.topic().name()
-                    : source != null ? clip(source) : expected != null ? expected.name() : null;
-            return SerializationException.decoding(topic, type == null ? null : clip(type), version, problem, cause);
-        }
     }
 
     // ---------------------------------------------------------------------------------------------- helpers
@@ -611,107 +296,6 @@ public final class JacksonSerializer implements Serializer {
             this.reader = reader;
             this.writer = writer;
         }
-    }
-
-    private static String describe(Throwable failure, boolean decoding) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof StreamConstraintsException) {
-                return "limit exceeded: " + ((StreamConstraintsException) cause).getOriginalMessage();
-            }
-        }
-        if (decoding && !(failure instanceof StreamReadException)) {
-            // Databind wraps the parser's failures (end of input inside the payload, say): report them as such.
-            for (Throwable cause = failure.getCause(); cause != null; cause = cause.getCause()) {
-                if (cause instanceof StreamReadException && !(cause instanceof InputCoercionException)) {
-                    return describe(cause, true);
-                }
-            }
-        }
-        if (failure instanceof InvalidTypeIdException) {
-            InvalidTypeIdException invalid = (InvalidTypeIdException) failure;
-            return "unknown or forbidden polymorphic type id " + quote(invalid.getTypeId()) + " at "
-                    + path(invalid) + ": " + invalid.getOriginalMessage();
-        }
-        if (failure instanceof UnrecognizedPropertyException) {
-            UnrecognizedPropertyException unknown = (UnrecognizedPropertyException) failure;
-            return "unknown field " + quote(unknown.getPropertyName()) + " at " + path(unknown);
-        }
-        if (failure instanceof ValueInstantiationException) {
-            ValueInstantiationException invalid = (ValueInstantiationException) failure;
-            return "invalid value at " + path(invalid) + ": " + (invalid.getCause() != null
-                    ? invalid.getCause().toString() : invalid.getOriginalMessage());
-        }
-        if (failure instanceof MismatchedInputException) {
-            MismatchedInputException mismatch = (MismatchedInputException) failure;
-            return (decoding ? "wrong or missing value at " : "cannot write ") + path(mismatch) + ": "
-                    + mismatch.getOriginalMessage();
-        }
-        if (failure instanceof JsonMappingException) {
-            JsonMappingException mapping = (JsonMappingException) failure;
-            return (decoding ? "cannot read " : "cannot write ") + path(mapping) + ": " + mapping.getOriginalMessage();
-        }
-        if (failure instanceof JsonProcessingException) {
-            JsonProcessingException processing = (JsonProcessingException) failure;
-            JsonLocation location = processing.getLocation();
-            return (decoding ? "malformed JSON" : "cannot write JSON")
-                    + (location == null || location.getLineNr() < 0 ? ""
-                    : " at line " + location.getLineNr() + ", column " + location.getColumnNr())
-                    + ": " + processing.getOriginalMessage();
-        }
-        return "unexpected failure: " + failure;
-    }
-
-    /** The JSON path of a databind failure, from the payload: {@code data.items[2].sku}. */
-    private static String path(JsonMappingException failure) {
-        StringBuilder path = new StringBuilder("data");
-        for (JsonMappingException.Reference reference : failure.getPath()) {
-            if (reference.getFieldName() != null) {
-                path.append('.').append(clip(reference.getFieldName()));
-            } else if (reference.getIndex() >= 0) {
-                path.append('[').append(reference.getIndex()).append(']');
-            }
-        }
-        return path.toString();
-    }
-
-    private static String at(JsonParser parser, String problem) {
-        JsonLocation location = parser.currentTokenLocation();
-        return problem + " at line " + location.getLineNr() + ", column " + location.getColumnNr();
-    }
-
-    private static String what(JsonToken token) {
-        if (token == null) {
-            return "the end of input";
-        }
-        return switch (token) {
-            case START_OBJECT -> "an object";
-            case START_ARRAY -> "an array";
-            case VALUE_STRING -> "a string";
-            case VALUE_NUMBER_INT -> "an integer";
-            case VALUE_NUMBER_FLOAT -> "a fraction";
-            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
-            case VALUE_NULL -> "null";
-            default -> token.toString();
-        };
-    }
-
-    /** Input quoted in a message: at most {@value #QUOTE_LIMIT} characters, control characters replaced. */
-    private static String quote(String input) {
-        return input == null ? "null" : "'" + clip(input) + "'";
-    }
-
-    private static String clip(String input) {
-        String clipped = input.length() > QUOTE_LIMIT ? input.substring(0, QUOTE_LIMIT) + "…" : input;
-        StringBuilder clean = null;
-        for (int i = 0; i < clipped.length(); i++) {
-            if (Character.isISOControl(clipped.charAt(i))) {
-                if (clean == null) {
-                    clean = new StringBuilder(clipped);
-                }
-                clean.setCharAt(i, '?');
-            }
-        }
-        return clean == null ? clipped : clean.toString();
     }
 
     /**
