@@ -21,7 +21,17 @@ import java.util.function.Consumer;
  * <p><b>Asynchronous</b>: the publish puts the message in the subscription's mailbox and returns; the executor runs
  * the handler. With the default {@linkplain #concurrency(int) concurrency} of 1, the handler sees one message at a
  * time, in the order each publisher thread published them; different subscriptions run in parallel. A mailbox holds
- * at most {@link #capacity(int)} messages; what happens beyond is the {@link OverflowPolicy}.
+ * at most {@link #capacity(int)} messages; what happens beyond is the {@link OverflowPolicy}. With concurrency 1,
+ * when its mailbox runs empty, the subscription's task spins on the executor's thread for a bounded time (about 30
+ * microseconds) waiting for the next message before it gives the thread back, so that a steady stream is not woken
+ * message by message; a shared pool or a virtual thread's carrier is held no longer than that.
+ *
+ * <p><b>Envelopes on demand.</b> A message published with {@code publish(message)} or
+ * {@code publish(topic, message)} from outside any handler, to a topic whose only subscription is asynchronous with a
+ * {@link MessageHandler} (no retry, timeout, breaker, bulkhead, idempotence, isolation or rate limit, a mailbox of at
+ * most 65,536, on a bus without interceptors or context propagators), travels without an envelope: 16 bytes per
+ * message. Its envelope is made when first needed, by {@link MessageBus#currentEnvelope()} in the handler or by a
+ * failure's report, so its id and timestamp are of that moment rather than of the publish.
  *
  * <p><b>Resilience.</b> Per subscription, and opt-in: {@link #retry(RetryPolicy)} and {@link #timeout(Duration)}
  * (asynchronous only), {@link #circuitBreaker(CircuitBreakerPolicy)}, a bulkhead ({@link #concurrency(int)}) and

@@ -61,6 +61,10 @@ final class Dispatcher {
         if (state.fast && !context.dispatching) {
             return deliverFast(route.topic, state.subscribers, 0, state.subscribers.length, payload, context);
         }
+        if (state.lane != null && context.payload == null && context.envelope == null) {
+            // Not inside a handler, so the message has no parent to remember: it may go without an envelope.
+            return state.lane.mailbox.putPayload(payload);
+        }
         return publishEnvelope(route, resources.newEnvelope(route.topic, payload, context.envelope(resources)),
                 context);
     }
@@ -81,7 +85,8 @@ final class Dispatcher {
                                       DispatchContext context) {
         Topic<?> savedTopic = context.topic;
         Object savedPayload = context.payload;
-        Envelope<?> savedEnvelope = context.envelope;
+        // Inside an asynchronous handler of bare payloads, the message being handled has its envelope made now.
+        Envelope<?> savedEnvelope = savedPayload == null ? context.envelope : context.envelope(resources);
         Envelope<?> savedParent = context.parent;
         context.parent = savedEnvelope;
         // The topic is only read while a payload is recorded, so it may stay behind after the frame: a thread that

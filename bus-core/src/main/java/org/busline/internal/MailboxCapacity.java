@@ -110,16 +110,4 @@ final class MailboxCapacity {
             }
         }
     }
-
-    /** Keeps the two counters on different cache lines. */
-    @SuppressWarnings({"serial", "unused"})
-    private static final class PaddedCounter extends AtomicInteger {
-        private long p1;
-        private long p2;
-        private long p3;
-        private long p4;
-        private long p5;
-        private long p6;
-        private long p7;
-    }
 }

@@ -5,7 +5,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 /**
  * An unbounded queue of a {@link Mailbox}; the mailbox bounds it by counting ({@link MailboxCapacity}).
  *
- * <p><b>Threads.</b> Any number of producers. Consumers: one at a time for {@link MpscLinkedQueue} (the mailbox's
+ * <p><b>Threads.</b> Any number of producers. Consumers: one at a time for {@link MpscArrayQueue} (the mailbox's
  * drain protocol and its poll token guarantee it), any number for {@link #multiConsumer()}. {@link #poll()} never
  * returns null while an element is queued.
  */

@@ -21,6 +21,11 @@ final class Propagation {
         this.propagators = propagators.toArray(new ContextPropagator[0]);
     }
 
+    /** True if the bus has no propagator, so that messages carry no context. */
+    boolean isEmpty() {
+        return propagators.length == 0;
+    }
+
     /** On the publisher's thread: the snapshots of every propagator, or null when there is none. */
     Object[] capture() {
         if (propagators.length == 0) {

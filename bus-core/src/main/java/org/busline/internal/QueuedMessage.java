@@ -6,16 +6,13 @@ import org.busline.Envelope;
  * A message in a {@link Mailbox}, with the tracker of its publish (null when nobody tracks it) and the context
  * captured on the publisher's thread.
  *
- * <p>Immutable but for {@link #next}, the link of {@link MpscLinkedQueue}, which queues messages without a node of its
- * own; only that queue reads or writes it, with the memory ordering it documents.
+ * <p>Immutable. A message published without an envelope enters a mailbox as a {@link PayloadDelivery} instead.
  */
 final class QueuedMessage {
     private final Envelope<?> envelope;
     private final Results.Tracker tracker;
     /** The publisher's thread-bound context, from {@link Propagation#capture()}; null when none is propagated. */
     final Object[] context;
-    /** The link of {@link MpscLinkedQueue}. */
-    QueuedMessage next;
 
     QueuedMessage(Envelope<?> envelope, Results.Tracker tracker, Object[] context) {
         this.envelope = envelope;

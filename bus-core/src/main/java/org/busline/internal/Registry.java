@@ -75,6 +75,11 @@ final class Registry {
         this.intercepted = intercepted;
     }
 
+    /** True if the bus has interceptors. */
+    boolean intercepted() {
+        return intercepted;
+    }
+
     void connect(Invoker invoker, DeadLetterOffice office) {
         this.invoker = invoker;
         this.office = office;

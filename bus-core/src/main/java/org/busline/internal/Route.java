@@ -29,7 +29,7 @@ final class Route {
         this.registry = registry;
         this.topic = topic;
         this.retained = retained;
-        this.state = new State(subscribers, intercepted || retained != null);
+        this.state = new State(topic, subscribers, intercepted || retained != null);
     }
 
     /** The index of the subscriber, of {@code count}, that the next point-to-point message offers itself to first. */
@@ -51,7 +51,7 @@ final class Route {
         System.arraycopy(current, 0, next, 0, at);
         next[at] = subscriber;
         System.arraycopy(current, at, next, at + 1, current.length - at);
-        state = new State(next, intercepted || retained != null);
+        state = new State(topic, next, intercepted || retained != null);
     }
 
     /** Called under the registry lock. */
@@ -59,7 +59,7 @@ final class Route {
         Subscriber[] current = state.subscribers;
         Subscriber[] next = Arrays.stream(current).filter(s -> s != subscriber).toArray(Subscriber[]::new);
         if (next.length != current.length) {
-            state = new State(next, intercepted || retained != null);
+            state = new State(topic, next, intercepted || retained != null);
         }
     }
 
@@ -71,8 +71,14 @@ final class Route {
         /** Some mailbox may refuse, so room must be reserved before delivering to anybody. */
         final boolean reserving;
         final boolean hasAsync;
+        /**
+         * The one subscriber, if it is the route's only one and takes bare payloads into its mailbox
+         * ({@link Mailbox#takesPayloads}) for exactly this topic: a publish then queues a {@link PayloadDelivery}, with
+         * no envelope. Null otherwise.
+         */
+        final Subscriber lane;
 
-        State(Subscriber[] subscribers, boolean intercepted) {
+        State(Topic<?> topic, Subscriber[] subscribers, boolean intercepted) {
             this.subscribers = subscribers;
             boolean needsEnvelope = intercepted;
             boolean refusing = false;
@@ -85,6 +91,9 @@ final class Route {
             this.fast = subscribers.length > 0 && !needsEnvelope;
             this.reserving = refusing;
             this.hasAsync = async;
+            Subscriber only = subscribers.length == 1 ? subscribers[0] : null;
+            this.lane = only != null && !intercepted && only.mailbox != null && only.mailbox.takesPayloads()
+                    && topic.equals(only.selector.topic()) ? only : null;
         }
     }
 }

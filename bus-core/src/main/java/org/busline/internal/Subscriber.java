@@ -52,9 +52,9 @@ final class Subscriber implements Subscription {
         this.payloadHandler = envelopes ? null : (MessageHandler<Object>) handler;
         this.envelopeHandler = envelopes ? (EnvelopeHandler<Object>) handler : null;
         this.propagateFailures = propagateFailures;
-        this.mailbox = mailbox == null ? null : new Mailbox(registry.invoker(), registry.office(),
-                registry.resources().propagation, this, mailbox);
         this.isolation = isolation;
+        this.mailbox = mailbox == null ? null : new Mailbox(registry.resources(), registry.invoker(), registry.office(),
+                registry.intercepted(), this, mailbox);
     }
 
     /** The order of delivery: priority, higher first, then subscription order. */

@@ -11,7 +11,7 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.II_Result;
 
 /**
- * The mailbox's MPSC queue with two producers and the consumer polling while they offer: the consumer sees nothing,
+ * The mailbox's MPSC ring with two producers and the consumer polling while they offer: the consumer sees nothing,
  * or one of the two, and the rest is still there afterwards; no message is lost or seen twice.
  *
  * <p>{@code r1}: what the concurrent poll returned (0 nothing, 1 a, 2 b). {@code r2}: the set of messages polled in
@@ -21,10 +21,10 @@ import org.openjdk.jcstress.infra.results.II_Result;
 @Outcome(id = {"0, 3", "1, 3", "2, 3"}, expect = ACCEPTABLE, desc = "each message polled exactly once")
 @Outcome(expect = FORBIDDEN, desc = "a message was lost or polled twice")
 @State
-public class MpscLinkedQueueTwoProducersTest {
-    private final MpscLinkedQueue queue = new MpscLinkedQueue();
-    private final QueuedMessage a = new QueuedMessage(null, null, null);
-    private final QueuedMessage b = new QueuedMessage(null, null, null);
+public class MpscArrayQueueTwoProducersTest {
+    private final MpscArrayQueue queue = new MpscArrayQueue(4);
+    private final Object a = new Object();
+    private final Object b = new Object();
 
     @Actor
     public void producerA() {
@@ -44,7 +44,7 @@ public class MpscLinkedQueueTwoProducersTest {
     @Arbiter
     public void drain(II_Result r) {
         int seen = r.r1;
-        QueuedMessage message;
+        Object message;
         while ((message = queue.poll()) != null) {
             int bit = code(message);
             seen |= (seen & bit) != 0 ? 4 : bit;
@@ -52,7 +52,7 @@ public class MpscLinkedQueueTwoProducersTest {
         r.r2 = seen;
     }
 
-    private int code(QueuedMessage message) {
+    private int code(Object message) {
         return message == null ? 0 : message == a ? 1 : message == b ? 2 : 8;
     }
 }

@@ -20,10 +20,10 @@ import org.openjdk.jcstress.infra.results.II_Result;
 @Outcome(id = {"0, 0", "0, 1", "1, 0", "1, 2"}, expect = ACCEPTABLE, desc = "in offer order, maybe not yet all")
 @Outcome(expect = FORBIDDEN, desc = "out of order, or b without a")
 @State
-public class MpscLinkedQueueOrderTest {
-    private final MpscLinkedQueue queue = new MpscLinkedQueue();
-    private final QueuedMessage a = new QueuedMessage(null, null, null);
-    private final QueuedMessage b = new QueuedMessage(null, null, null);
+public class MpscArrayQueueOrderTest {
+    private final MpscArrayQueue queue = new MpscArrayQueue(4);
+    private final Object a = new Object();
+    private final Object b = new Object();
 
     @Actor
     public void producer() {
@@ -37,7 +37,7 @@ public class MpscLinkedQueueOrderTest {
         r.r2 = code(queue.poll());
     }
 
-    private int code(QueuedMessage message) {
+    private int code(Object message) {
         return message == null ? 0 : message == a ? 1 : message == b ? 2 : 8;
     }
 }
