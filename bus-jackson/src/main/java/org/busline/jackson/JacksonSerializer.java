@@ -37,7 +37,7 @@ import org.busline.TypeRef;
 import org.busline.jackson.internal.EnvelopeReader;
 import org.busline.jackson.internal.NoClassNameTypeIds;
 import org.busline.jackson.internal.Problems;
-import org.busline.jackson.internal.Timestamps;
+import org.busline.spi.Timestamps;
 import org.busline.spi.SerializationException;
 import org.busline.spi.Serializer;
 import org.busline.spi.TypeRegistry;

@@ -33,7 +33,10 @@ public final class KafkaHeaders {
     public static final String TIME = "ce_time";
     /** {@code content-type}: the media type of the value. */
     public static final String CONTENT_TYPE = "content-type";
-    /** {@code ce_correlationid}: the envelope's correlation id (extension attribute). */
+    /**
+     * {@code ce_correlationid}: the envelope's correlation id (extension attribute), when it is not the envelope's own
+     * id; a record without it is its own correlation, as a message published outside any handler is.
+     */
     public static final String CORRELATION_ID = "ce_correlationid";
     /** {@code ce_causationid}: the envelope's causation id, when it has one (extension attribute). */
     public static final String CAUSATION_ID = "ce_causationid";

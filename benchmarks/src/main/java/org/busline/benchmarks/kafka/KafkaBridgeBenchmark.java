@@ -49,6 +49,9 @@ import org.openjdk.jmh.annotations.TearDown;
  *       {@value #BATCH} events, each written as JSON by a plain Jackson {@code ObjectMapper} (about 200 bytes); a
  *       {@code KafkaConsumer} on its own thread reads each back into an {@code Event}, counts it and commits after
  *       each poll; the batch ends when all were counted. No envelope, no headers: the floor.</li>
+ *   <li>{@code plainWithHeaders}: the same, each record also carrying the seven headers a Busline record of a
+ *       message published outside any handler carries (the CloudEvents binary binding's attributes, same sizes),
+ *       which the consumer reads back by name: what the binding costs the clients and the broker by itself.</li>
  *   <li>{@code busline}: bus A publishes {@value #BATCH} events of the same size; its {@link KafkaBridge} produces
  *       them (encoded by bus-jackson, with the CloudEvents headers); bus B's bridge consumes them, restores each
  *       envelope and publishes it to a synchronous handler that counts it; the bridge commits what was handled.</li>
@@ -104,7 +107,7 @@ public class KafkaBridgeBenchmark {
             cluster.startup();
             cluster.waitForReadyBrokers();
             servers = cluster.bootstrapServers();
-            createTopics(servers, "bench.plain", "bench.busline");
+            createTopics(servers, "bench.plain", "bench.headers", "bench.busline");
         }
 
         @TearDown(Level.Trial)
@@ -116,6 +119,9 @@ public class KafkaBridgeBenchmark {
     /** A plain producer and a plain consumer thread, with Jackson for the events. */
     @State(Scope.Benchmark)
     public static class Plain {
+        /** The Kafka topic, and whether records carry the CloudEvents headers. */
+        String kafkaTopic = "bench.plain";
+        boolean withHeaders;
         final com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
         final AtomicLong received = new AtomicLong();
         KafkaProducer<byte[], byte[]> producer;
@@ -135,7 +141,7 @@ public class KafkaBridgeBenchmark {
             producer = new KafkaProducer<>(producerSettings);
             Map<String, Object> consumerSettings = new HashMap<>();
             consumerSettings.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.servers);
-            consumerSettings.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-plain");
+            consumerSettings.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-" + kafkaTopic);
             consumerSettings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
             consumerSettings.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
             consumerSettings.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
@@ -143,11 +149,14 @@ public class KafkaBridgeBenchmark {
                     ByteArrayDeserializer.class.getName());
             consumerThread = new Thread(() -> {
                 try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerSettings)) {
-                    consumer.subscribe(List.of("bench.plain"));
+                    consumer.subscribe(List.of(kafkaTopic));
                     while (running) {
                         ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(50));
                         if (!records.isEmpty()) {
                             for (var record : records) {
+                                if (withHeaders && !readHeaders(record.headers())) {
+                                    throw new IllegalStateException("a record lost its headers");
+                                }
                                 try {
                                     if (json.readValue(record.value(), Event.class).seq() >= 0) {
                                         received.incrementAndGet();
@@ -171,6 +180,45 @@ public class KafkaBridgeBenchmark {
             consumerThread.join(10_000);
             producer.close();
         }
+    }
+
+    /** The same plain clients, each record with the headers of a CloudEvent in the binary binding. */
+    @State(Scope.Benchmark)
+    public static class PlainWithHeaders extends Plain {
+        /** The headers' topic; the set-up and tear-down are Plain's. */
+        public PlainWithHeaders() {
+            kafkaTopic = "bench.headers";
+            withHeaders = true;
+        }
+    }
+
+    private static final String[] HEADER_NAMES = {"ce_specversion", "ce_id", "ce_source", "ce_type",
+        "ce_typeversion", "ce_time", "content-type"};
+    private static final byte[][] HEADER_VALUES = {utf8("1.0"), utf8("3f2a9c4e-5b1d-4e8f-9a7c-2d6b8e0f1a3c"),
+        utf8("/bench-a"), utf8("bench.events"), utf8("1"), utf8("2026-12-02T01:02:03.456Z"),
+        utf8("application/json")};
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static org.apache.kafka.common.header.Headers headers() {
+        List<org.apache.kafka.common.header.Header> headers = new ArrayList<>(HEADER_NAMES.length);
+        for (int i = 0; i < HEADER_NAMES.length; i++) {
+            headers.add(new org.apache.kafka.common.header.internals.RecordHeader(HEADER_NAMES[i],
+                    HEADER_VALUES[i]));
+        }
+        return new org.apache.kafka.common.header.internals.RecordHeaders(headers);
+    }
+
+    /** Reads each header by name, as a consumer of CloudEvents does; false if one is missing. */
+    private static boolean readHeaders(org.apache.kafka.common.header.Headers headers) {
+        for (String name : HEADER_NAMES) {
+            if (headers.lastHeader(name) == null) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Bus A with an outbound route, bus B with an inbound route and a counting handler. */
@@ -236,6 +284,18 @@ public class KafkaBridgeBenchmark {
         for (int i = 0; i < BATCH; i++) {
             byte[] value = plain.json.writeValueAsBytes(new Event(KEYS[i & 63], i, PAYLOAD));
             plain.producer.send(new ProducerRecord<>("bench.plain", KEY_BYTES[i & 63], value));
+        }
+        plain.sent += BATCH;
+        return await(plain.received, plain.sent);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long plainWithHeaders(PlainWithHeaders plain) throws Exception {
+        for (int i = 0; i < BATCH; i++) {
+            byte[] value = plain.json.writeValueAsBytes(new Event(KEYS[i & 63], i, PAYLOAD));
+            plain.producer.send(new ProducerRecord<>("bench.headers", null, null, KEY_BYTES[i & 63], value,
+                    headers()));
         }
         plain.sent += BATCH;
         return await(plain.received, plain.sent);

@@ -19,6 +19,7 @@ import org.busline.Topic;
 import org.busline.TypeRef;
 import org.busline.spi.SerializationException;
 import org.busline.spi.TypeRegistry;
+import org.busline.spi.Timestamps;
 
 /**
  * The decoding room of {@code JacksonSerializer}: envelopes, and payloads alone, read in one streaming pass, checked

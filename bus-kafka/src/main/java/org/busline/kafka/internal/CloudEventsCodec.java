@@ -1,9 +1,8 @@
 package org.busline.kafka.internal;
 
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -20,6 +19,7 @@ import org.busline.Topic;
 import org.busline.kafka.KafkaHeaders;
 import org.busline.spi.SerializationException;
 import org.busline.spi.Serializer;
+import org.busline.spi.Timestamps;
 import org.busline.spi.TypeRegistry;
 
 /**
@@ -28,8 +28,10 @@ import org.busline.spi.TypeRegistry;
  * <p>Design note: binary content mode. The value is the payload alone, as the bus's {@link Serializer} writes it
  * ({@link Serializer#encodeData}); the envelope's attributes are the {@code ce_*} headers and its own headers are
  * headers of their own, so any CloudEvents consumer reads the event as the spec says, and the envelope comes back
- * exactly (id, timestamp, correlation, causation, headers, the version of the logical type). Thread-safe; its
- * mutable fields cache the last {@code ce_time} written and read.
+ * exactly (id, timestamp, correlation, causation, headers, the version of the logical type). A message that is its
+ * own correlation (published outside any handler) carries no correlation header, as it would say nothing the id does
+ * not. Reading takes one pass over the headers. Thread-safe; its mutable fields cache the last {@code ce_time} and
+ * type headers written.
  */
 public final class CloudEventsCodec {
     private static final String SPEC = "1.0";
@@ -39,10 +41,11 @@ public final class CloudEventsCodec {
     private final TypeRegistry types;
     private final byte[] source;
     private final byte[] contentType;
-    /** The last {@code ce_time} written and read, shared by the threads that use the codec: a benign race, as any
-     * value kept is a right one. */
+    /** The last {@code ce_time} written, shared by the threads that use the codec: a benign race, as any value
+     * kept is a right one. */
     private volatile Time lastTime;
-    private volatile Time lastRead;
+    /** The last registration written, with its header bytes: records of one topic come in runs. */
+    private volatile TypeBytes lastType;
 
     /**
      * Makes the codec.
@@ -80,19 +83,23 @@ public final class CloudEventsCodec {
      * @return new headers
      */
     public Headers headers(Envelope<?> envelope) {
-        TypeRegistry.Registration<?> registration = types.forTopic(envelope.topic());
+        TypeBytes type = typeBytes(envelope.topic());
         Map<String, String> own = envelope.headers();
         List<Header> headers = new ArrayList<>(9 + own.size());
         headers.add(new RecordHeader(KafkaHeaders.SPEC_VERSION, SPEC_BYTES));
-        headers.add(new RecordHeader(KafkaHeaders.ID, bytes(envelope.id())));
+        String id = envelope.id();
+        headers.add(new RecordHeader(KafkaHeaders.ID, bytes(id)));
         headers.add(new RecordHeader(KafkaHeaders.SOURCE, source));
-        headers.add(new RecordHeader(KafkaHeaders.TYPE, bytes(registration.logicalType())));
-        headers.add(new RecordHeader(KafkaHeaders.TYPE_VERSION, bytes(Integer.toString(registration.version()))));
+        headers.add(new RecordHeader(KafkaHeaders.TYPE, type.name));
+        headers.add(new RecordHeader(KafkaHeaders.TYPE_VERSION, type.version));
         if (envelope.timestamp() != null) {
             headers.add(new RecordHeader(KafkaHeaders.TIME, time(envelope.timestamp())));
         }
         headers.add(new RecordHeader(KafkaHeaders.CONTENT_TYPE, contentType));
-        headers.add(new RecordHeader(KafkaHeaders.CORRELATION_ID, bytes(envelope.correlationId())));
+        String correlation = envelope.correlationId();
+        if (!correlation.equals(id)) {
+            headers.add(new RecordHeader(KafkaHeaders.CORRELATION_ID, bytes(correlation)));
+        }
         if (envelope.causationId() != null) {
             headers.add(new RecordHeader(KafkaHeaders.CAUSATION_ID, bytes(envelope.causationId())));
         }
@@ -103,6 +110,21 @@ public final class CloudEventsCodec {
             }
         }
         return new RecordHeaders(headers);
+    }
+
+    /** The type headers of a topic, from the registry once per run of records of one topic. */
+    private TypeBytes typeBytes(Topic<?> topic) {
+        TypeBytes last = lastType;
+        if (last == null || !last.topic.equals(topic)) {
+            TypeRegistry.Registration<?> registration = types.forTopic(topic);
+            last = new TypeBytes(topic, bytes(registration.logicalType()),
+                    bytes(Integer.toString(registration.version())));
+            lastType = last;
+        }
+        return last;
+    }
+
+    private record TypeBytes(Topic<?> topic, byte[] name, byte[] version) {
     }
 
     /**
@@ -136,83 +158,99 @@ public final class CloudEventsCodec {
 
     private <T> Envelope<T> restore(Headers headers, byte[] value, TypeRegistry.Registration<T> registration) {
         Topic<T> topic = registration.topic();
-        String type = text(headers, KafkaHeaders.TYPE);
-        Header spec = headers.lastHeader(KafkaHeaders.SPEC_VERSION);
-        if (spec != null && !Arrays.equals(spec.value(), SPEC_BYTES)) {
-            throw failure(topic, type, 0, "unsupported CloudEvents specversion '"
-                    + text(headers, KafkaHeaders.SPEC_VERSION) + "' (expected " + SPEC + ")");
+        byte[] spec = null;
+        byte[] media = null;
+        byte[] type = null;
+        byte[] version = null;
+        byte[] time = null;
+        String id = null;
+        String correlation = null;
+        String causation = null;
+        Map<String, String> own = null;
+        // One pass, the last header of a name winning, as Headers.lastHeader would.
+        for (Header header : headers) {
+            byte[] bytes = header.value();
+            if (bytes == null) {
+                continue;
+            }
+            String name = header.key();
+            switch (name) {
+                case KafkaHeaders.SPEC_VERSION -> spec = bytes;
+                case KafkaHeaders.CONTENT_TYPE -> media = bytes;
+                case KafkaHeaders.TYPE -> type = bytes;
+                case KafkaHeaders.TYPE_VERSION -> version = bytes;
+                case KafkaHeaders.TIME -> time = bytes;
+                case KafkaHeaders.ID -> id = text(bytes);
+                case KafkaHeaders.CORRELATION_ID -> correlation = text(bytes);
+                case KafkaHeaders.CAUSATION_ID -> causation = text(bytes);
+                default -> {
+                    if (!name.startsWith("ce_") && !isTransport(name)) {
+                        if (own == null) {
+                            own = new HashMap<>();
+                        }
+                        own.put(name, text(bytes));
+                    }
+                }
+            }
         }
-        Header media = headers.lastHeader(KafkaHeaders.CONTENT_TYPE);
-        if (media != null && !Arrays.equals(media.value(), contentType)) {
-            throw failure(topic, type, 0, "content-type '" + text(headers, KafkaHeaders.CONTENT_TYPE)
-                    + "' is not the serializer's '" + serializer.dataContentType() + "'");
+        // The registry's name, unless the header says another: one string less per record.
+        String typeName = type == null ? null
+                : Arrays.equals(type, typeBytes(topic).name) ? registration.logicalType() : text(type);
+        if (spec != null && !Arrays.equals(spec, SPEC_BYTES)) {
+            throw failure(topic, typeName, 0, "unsupported CloudEvents specversion '" + text(spec) + "' (expected "
+                    + SPEC + ")");
         }
-        if (type == null || !type.equals(registration.logicalType())) {
-            throw failure(topic, type, 0, type == null ? "the record has no " + KafkaHeaders.TYPE + " header"
-                    : "logical type '" + type + "' does not belong to topic '" + topic.name() + "', which carries '"
-                    + registration.logicalType() + "'");
+        if (media != null && !Arrays.equals(media, contentType)) {
+            throw failure(topic, typeName, 0, "content-type '" + text(media) + "' is not the serializer's '"
+                    + serializer.dataContentType() + "'");
         }
-        String id = text(headers, KafkaHeaders.ID);
+        if (typeName == null || !typeName.equals(registration.logicalType())) {
+            throw failure(topic, typeName, 0, typeName == null ? "the record has no " + KafkaHeaders.TYPE + " header"
+                    : "logical type '" + typeName + "' does not belong to topic '" + topic.name()
+                    + "', which carries '" + registration.logicalType() + "'");
+        }
         if (id == null || id.isEmpty()) {
-            throw failure(topic, type, 0, "the record has no " + KafkaHeaders.ID + " header");
+            throw failure(topic, typeName, 0, "the record has no " + KafkaHeaders.ID + " header");
         }
-        int version = version(headers, registration);
+        int typeVersion = version(version, registration);
         if (value == null) {
-            throw failure(topic, type, version, "the record has no value (a tombstone)");
+            throw failure(topic, typeName, typeVersion, "the record has no value (a tombstone)");
         }
-        T payload = serializer.decodeData(value, topic, version);
-        return Envelope.restore(id, topic, payload, time(headers, topic, type), text(headers,
-                KafkaHeaders.CORRELATION_ID), text(headers, KafkaHeaders.CAUSATION_ID), ownHeaders(headers));
+        T payload = serializer.decodeData(value, topic, typeVersion);
+        return Envelope.restore(id, topic, payload, time(time, topic, typeName), correlation, causation,
+                own == null ? Map.of() : own);
     }
 
     /** The version of {@code ce_typeversion}; a CloudEvent without one is taken to be of the registered version. */
-    private static int version(Headers headers, TypeRegistry.Registration<?> registration) {
-        String text = text(headers, KafkaHeaders.TYPE_VERSION);
+    private static int version(byte[] text, TypeRegistry.Registration<?> registration) {
         if (text == null) {
             return registration.version();
         }
-        try {
-            return Integer.parseInt(text);
-        } catch (NumberFormatException malformed) {
-            throw failure(registration.topic(), registration.logicalType(), 0, KafkaHeaders.TYPE_VERSION + " '"
-                    + text + "' is not a number");
+        int version = 0;
+        for (byte digit : text) {
+            if (digit < '0' || digit > '9' || version > (Integer.MAX_VALUE - 9) / 10) {
+                throw failure(registration.topic(), registration.logicalType(), 0, KafkaHeaders.TYPE_VERSION + " '"
+                        + text(text) + "' is not a number");
+            }
+            version = version * 10 + (digit - '0');
         }
+        if (text.length == 0) {
+            throw failure(registration.topic(), registration.logicalType(), 0, KafkaHeaders.TYPE_VERSION
+                    + " '' is not a number");
+        }
+        return version;
     }
 
-    /** {@code ce_time}; the events of a burst share their millisecond, so the last one read is kept too. */
-    private Instant time(Headers headers, Topic<?> topic, String type) {
-        Header header = headers.lastHeader(KafkaHeaders.TIME);
-        if (header == null || header.value() == null) {
+    /** {@code ce_time}, read without a formatter for the form the bus writes ({@link Timestamps}). */
+    private static Instant time(byte[] text, Topic<?> topic, String type) {
+        if (text == null) {
             return null;
         }
-        Time last = lastRead;
-        if (last != null && Arrays.equals(last.bytes, header.value())) {
-            return last.instant;
-        }
-        String text = new String(header.value(), StandardCharsets.UTF_8);
         try {
-            Instant instant = OffsetDateTime.parse(text).toInstant();
-            lastRead = new Time(instant, header.value());
-            return instant;
-        } catch (DateTimeParseException malformed) {
-            throw failure(topic, type, 0, KafkaHeaders.TIME + " '" + text + "' is not an RFC 3339 timestamp");
+            return Timestamps.parse(text);
+        } catch (DateTimeException malformed) {
+            throw failure(topic, type, 0, KafkaHeaders.TIME + " '" + text(text) + "' is not an RFC 3339 timestamp");
         }
-    }
-
-    /** The headers that are neither CloudEvents attributes nor the bridge's own: the envelope's headers. */
-    private static Map<String, String> ownHeaders(Headers headers) {
-        Map<String, String> own = null;
-        for (Header header : headers) {
-            String name = header.key();
-            if (!name.startsWith("ce_") && !name.equals(KafkaHeaders.CONTENT_TYPE)
-                    && !isTransport(name) && header.value() != null) {
-                if (own == null) {
-                    own = new HashMap<>();
-                }
-                own.put(name, new String(header.value(), StandardCharsets.UTF_8));
-            }
-        }
-        return own == null ? Map.of() : own;
     }
 
     /** The headers the bridge adds for dead letters and request/reply, which are no part of the envelope. */
@@ -234,7 +272,11 @@ public final class CloudEventsCodec {
      */
     public static String text(Headers headers, String name) {
         Header header = headers.lastHeader(name);
-        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+        return header == null || header.value() == null ? null : text(header.value());
+    }
+
+    private static String text(byte[] utf8) {
+        return new String(utf8, StandardCharsets.UTF_8);
     }
 
     /**

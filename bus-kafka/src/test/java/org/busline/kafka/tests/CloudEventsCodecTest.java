@@ -79,6 +79,40 @@ class CloudEventsCodecTest {
         assertThat(read.payload().orderId()).isEqualTo("o-3");
     }
 
+    @Test
+    void aMessageThatIsItsOwnCorrelationCarriesNoCorrelationHeaderAndComesBackSo() {
+        Envelope<OrderPlaced> root = Envelope.restore("m-7", Shop.ORDERS, new OrderPlaced("o-7", "kim", 1, ""),
+                Instant.parse("2026-12-01T10:15:30Z"), null, null, Map.of());
+        Envelope<OrderPlaced> child = Envelope.restore("m-8", Shop.ORDERS, new OrderPlaced("o-8", "kim", 2, ""),
+                Instant.parse("2026-12-01T10:15:31Z"), "m-7", "m-7", Map.of());
+
+        ProducerRecord<byte[], byte[]> rootRecord = codec.toRecord("orders", null, root);
+        ProducerRecord<byte[], byte[]> childRecord = codec.toRecord("orders", null, child);
+
+        assertThat(rootRecord.headers().lastHeader(KafkaHeaders.CORRELATION_ID)).isNull();
+        assertThat(new String(childRecord.headers().lastHeader(KafkaHeaders.CORRELATION_ID).value(),
+                StandardCharsets.UTF_8)).isEqualTo("m-7");
+        Envelope<OrderPlaced> rootRead = codec.fromRecord(consumed(rootRecord.headers(), rootRecord.value()),
+                Shop.ORDERS);
+        Envelope<OrderPlaced> childRead = codec.fromRecord(consumed(childRecord.headers(), childRecord.value()),
+                Shop.ORDERS);
+        assertThat(rootRead.correlationId()).isEqualTo("m-7");
+        assertThat(rootRead.causationId()).isNull();
+        assertThat(childRead.correlationId()).isEqualTo("m-7");
+        assertThat(childRead.causationId()).isEqualTo("m-7");
+    }
+
+    @Test
+    void readsTheTimeOfAForeignCloudEventWrittenWithAnOffset() {
+        ProducerRecord<byte[], byte[]> good = codec.toRecord("orders", null,
+                Envelope.of(Shop.ORDERS, new OrderPlaced("o-9", "lee", 1, "")));
+
+        Envelope<OrderPlaced> read = codec.fromRecord(consumed(replaced(good.headers(), KafkaHeaders.TIME,
+                "2026-12-01T12:15:30.5+02:00"), good.value()), Shop.ORDERS);
+
+        assertThat(read.timestamp()).isEqualTo(Instant.parse("2026-12-01T10:15:30.500Z"));
+    }
+
     private String refusal(Headers headers, byte[] value) {
         ConsumerRecord<byte[], byte[]> record = consumed(headers, value);
         Throwable failure = catchThrowable(() -> codec.fromRecord(record,
