@@ -222,8 +222,10 @@ public final class Report {
         faster(lines, ratios, "AsyncThroughputBenchmark", Map.of("abq", 1.5, "disruptor", 1.0 / 3.0));
         Result asyncBusline = async.get("busline");
         if (asyncBusline != null) {
-            lines.add(check(asyncBusline.bytesPerOp() <= 16.0, "`AsyncThroughputBenchmark.busline` at most 16 B per "
-                    + "message: " + bytes(asyncBusline.bytesPerOp()) + " B"));
+            // To the byte: -prof gc divides all of the JVM's allocation by the operations, so a few thousandths of a
+            // byte come from the harness (abq, which allocates nothing per message, shows several bytes).
+            lines.add(check(Math.round(asyncBusline.bytesPerOp()) <= 16, "`AsyncThroughputBenchmark.busline` at most "
+                    + "16 B per message: " + bytes(asyncBusline.bytesPerOp()) + " B"));
         }
         faster(lines, ratios, "AsyncMultiProducerBenchmark", Map.of("abq", 1.0));
         Result twoProducers = byLibrary(results, "AsyncMultiProducerBenchmark").get("busline");
