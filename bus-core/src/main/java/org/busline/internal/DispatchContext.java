@@ -43,6 +43,13 @@ final class DispatchContext {
     /** True while a mailbox hands this (interrupted) thread's drain task over to a new one. */
     boolean handingOff;
 
+    /**
+     * True while this thread hands a drain task to an executor. A drain task that then runs on this very thread (a
+     * direct executor such as {@code Runnable::run}) does not wait for more work when it runs out: it would only hold
+     * up its own publisher.
+     */
+    boolean startingDrain;
+
     private ArrayDeque<Runnable> queued;
 
     static DispatchContext current() {

@@ -37,7 +37,8 @@ import org.busline.spi.Scheduler;
  * <p><b>Waiting for work.</b> A ring's drain task that finds the queue empty watches it for up to
  * {@link #IDLE_SPINS} spins (about 30 microseconds on the 2-core machine of the benchmarks) before it leaves, since
  * waking a parked executor thread costs producer and consumer far more than that. The spin is bounded, so a shared
- * pool (or a virtual thread's carrier) is held by an idle mailbox for no longer.
+ * pool (or a virtual thread's carrier) is held by an idle mailbox for no longer. A drain task that its executor runs
+ * on the publisher's own thread ({@link DispatchContext#startingDrain}) does not wait.
  *
  * <p><b>Bare payloads.</b> A mailbox that {@link #takesPayloads()} also queues {@link PayloadDelivery}s, put by
  * {@link #putPayload}: the message without an envelope, handled by a direct call of the payload handler, its envelope
@@ -363,6 +364,7 @@ final class Mailbox {
     /** Drains in a slot already taken, first resuming {@code resumed} if it is not null. */
     private void drain(MailboxRetry resumed) {
         DispatchContext context = DispatchContext.current();
+        boolean inline = context.startingDrain;
         long began = System.nanoTime();
         int handled = 0;
         if (resumed != null) {
@@ -377,7 +379,7 @@ final class Mailbox {
         for (;;) {
             Object entry = take();
             if (entry == null) {
-                if (awaitWork()) {
+                if (!inline && awaitWork()) {
                     continue;
                 }
                 drainers.decrementAndGet();
@@ -590,11 +592,16 @@ final class Mailbox {
 
     /** Runs a drain task for a drainer slot already taken. */
     private void start() {
+        DispatchContext context = DispatchContext.current();
+        boolean outer = context.startingDrain;
+        context.startingDrain = true;
         try {
             settings.executor().execute(drainTask);
         } catch (RejectedExecutionException rejected) {
             office.executorRejected(owner.name, rejected);
             dropAll(DroppedMessage.Reason.EXECUTOR_REJECTED, rejected);
+        } finally {
+            context.startingDrain = outer;
         }
     }
 

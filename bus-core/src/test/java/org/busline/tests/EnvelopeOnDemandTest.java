@@ -286,6 +286,23 @@ class EnvelopeOnDemandTest {
     }
 
     @Test
+    void aDrainTaskRunOnThePublishersOwnThreadDoesNotWaitForMoreWork() {
+        AtomicLong handled = new AtomicLong();
+        bus.subscribe(WORDS, word -> handled.incrementAndGet(), Delivery.async(Runnable::run));
+        int publishes = 5_000;
+
+        long started = System.nanoTime();
+        for (int i = 0; i < publishes; i++) {
+            bus.publish(WORDS, "w");
+        }
+        long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+
+        assertThat(handled).hasValue(publishes);
+        // A drain task that waited for more work (about 30 µs) after each message would take 150 ms at least.
+        assertThat(elapsedMillis).as("milliseconds for %d publishes", publishes).isLessThan(100);
+    }
+
+    @Test
     void aPublishCostsSixteenBytesWhenNobodyAsksForEnvelopeOrCompletion() throws Exception {
         AtomicLong handled = new AtomicLong();
         // Room for a whole round, so that the publisher never waits (waiting allocates the lock's nodes).
