@@ -1,9 +1,7 @@
 package org.busline.tests;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.lang.reflect.Method;
 import org.busline.MessageBus;
 import org.busline.Topic;
 import org.busline.tests.Events.OrderPlaced;
@@ -36,9 +34,9 @@ class AllocationTest {
             publishMany(order);
         }
 
-        long before = allocatedBytes(threadId);
+        long before = Allocations.allocatedBytes(threadId);
         publishMany(order);
-        long allocated = allocatedBytes(threadId) - before;
+        long allocated = Allocations.allocatedBytes(threadId) - before;
 
         assertThat(handled).isEqualTo(12L * PUBLISHES);
         assertThat((double) allocated / (3 * PUBLISHES)).as("bytes per publish").isLessThan(0.1);
@@ -50,20 +48,5 @@ class AllocationTest {
             bus.publish(ORDERS, order);
             bus.send(ORDERS, order);
         }
-    }
-
-    /** Through reflection, because the tests compile inside module org.busline, which reads no management module. */
-    private static long allocatedBytes(long threadId) throws Exception {
-        Object bean = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean")
-                .invoke(null);
-        Class<?> extended;
-        try {
-            extended = Class.forName("com.sun.management.ThreadMXBean");
-        } catch (ClassNotFoundException e) {
-            extended = null;
-        }
-        assumeTrue(extended != null && extended.isInstance(bean), "this JVM cannot count allocated bytes");
-        Method allocated = extended.getMethod("getThreadAllocatedBytes", long.class);
-        return (Long) allocated.invoke(bean, threadId);
     }
 }

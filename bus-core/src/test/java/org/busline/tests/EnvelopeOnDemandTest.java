@@ -2,9 +2,7 @@ package org.busline.tests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -314,9 +312,9 @@ class EnvelopeOnDemandTest {
             awaitCount(handled, (long) round * publishes);
         }
 
-        long before = allocatedBytes(threadId);
+        long before = Allocations.allocatedBytes(threadId);
         publishMany(publishes);
-        long allocated = allocatedBytes(threadId) - before;
+        long allocated = Allocations.allocatedBytes(threadId) - before;
 
         awaitCount(handled, 4L * publishes);
         assertThat((double) allocated / publishes).as("bytes per publish").isLessThanOrEqualTo(16.5);
@@ -358,20 +356,5 @@ class EnvelopeOnDemandTest {
             Thread.sleep(1);
         }
         assertThat(reference.get()).isNotNull();
-    }
-
-    /** Through reflection, because the tests compile inside module org.busline, which reads no management module. */
-    private static long allocatedBytes(long threadId) throws Exception {
-        Object bean = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean")
-                .invoke(null);
-        Class<?> extended;
-        try {
-            extended = Class.forName("com.sun.management.ThreadMXBean");
-        } catch (ClassNotFoundException e) {
-            extended = null;
-        }
-        assumeTrue(extended != null && extended.isInstance(bean), "this JVM cannot count allocated bytes");
-        Method allocated = extended.getMethod("getThreadAllocatedBytes", long.class);
-        return (Long) allocated.invoke(bean, threadId);
     }
 }
