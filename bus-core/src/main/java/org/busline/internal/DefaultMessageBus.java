@@ -58,7 +58,7 @@ public final class DefaultMessageBus implements MessageBus {
         Interceptor[] interceptors = config.interceptors().toArray(new Interceptor[0]);
         this.resources = new Resources(config);
         this.office = new DeadLetterOffice(resources);
-        Invoker invoker = new Invoker(resources.name, interceptors, office);
+        Invoker invoker = new Invoker(resources, interceptors, office);
         this.registry = new Registry(resources, new Serialization(config.serializer(), config.topicSerializers(),
                 config.types(), config.isolatedTopics()), interceptors.length > 0);
         this.dispatcher = new Dispatcher(resources, registry, invoker, office, interceptors);

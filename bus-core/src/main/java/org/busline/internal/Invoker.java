@@ -1,9 +1,11 @@
 package org.busline.internal;
 
+import java.util.List;
 import java.util.concurrent.TimeoutException;
 import org.busline.DeadLetter;
 import org.busline.Envelope;
 import org.busline.RetryPolicy;
+import org.busline.Topic;
 import org.busline.spi.Interceptor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,12 +25,14 @@ import org.slf4j.LoggerFactory;
 final class Invoker {
     private static final Logger LOG = LoggerFactory.getLogger(Invoker.class);
 
+    private final Resources resources;
     private final String busName;
     private final Interceptor[] interceptors;
     private final DeadLetterOffice office;
 
-    Invoker(String busName, Interceptor[] interceptors, DeadLetterOffice office) {
-        this.busName = busName;
+    Invoker(Resources resources, Interceptor[] interceptors, DeadLetterOffice office) {
+        this.resources = resources;
+        this.busName = resources.name;
         this.interceptors = interceptors;
         this.office = office;
     }
@@ -176,6 +180,49 @@ final class Invoker {
             throw (Error) failure;
         }
         return null;
+    }
+
+    /**
+     * Delivers a bare payload from a mailbox ({@link PayloadDelivery}) to its subscriber, which has no guard, module or
+     * interceptor by construction: the handler is called directly, with the message recorded on the thread's context
+     * as the allocation-free synchronous path records it, so that an envelope is made only if somebody asks. A
+     * failure is final (such a subscription has no retry policy), reported with that envelope, and settled; an
+     * {@link Error} is then rethrown, for the mailbox and the executor.
+     */
+    void deliver(Subscriber owner, PayloadDelivery delivery, Topic<?> topic, DispatchContext context) {
+        Object payload = delivery.payload();
+        Topic<?> savedTopic = context.topic;
+        Object savedPayload = context.payload;
+        Envelope<?> savedEnvelope = context.envelope;
+        Envelope<?> savedParent = context.parent;
+        if (savedTopic != topic) {
+            context.topic = topic;
+        }
+        context.payload = payload;
+        context.envelope = null;
+        context.parent = null;
+        Throwable failure = null;
+        try {
+            owner.payloadHandler.onMessage(payload);
+        } catch (Throwable thrown) {
+            failure = thrown;
+        }
+        Envelope<?> envelope = failure == null ? null : context.envelope(resources);
+        if (savedPayload != null) {
+            context.topic = savedTopic;
+        }
+        context.payload = savedPayload;
+        context.envelope = savedEnvelope;
+        context.parent = savedParent;
+        if (failure == null) {
+            delivery.handled();
+            return;
+        }
+        office.failedFinally(owner, envelope, envelope, failure, 1);
+        delivery.failed(Results.Tracker.exception(List.of(failure), Resources.describe(envelope)), true);
+        if (failure instanceof Error fatal) {
+            throw fatal;
+        }
     }
 
     /** Calls one handler inside the interceptors, as its module if it names one. Returns its failure, or null. */

@@ -7,8 +7,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.List;
-import org.busline.DeliveryException;
 import org.busline.DroppedMessage;
 import org.busline.Envelope;
 import org.busline.MailboxFullException;
@@ -41,8 +39,8 @@ import org.busline.spi.Scheduler;
  * on the publisher's own thread ({@link DispatchContext#startingDrain}) does not wait.
  *
  * <p><b>Bare payloads.</b> A mailbox that {@link #takesPayloads()} also queues {@link PayloadDelivery}s, put by
- * {@link #putPayload}: the message without an envelope, handled by a direct call of the payload handler, its envelope
- * made only if the handler or a failure's report asks for it. It shares the queue with enveloped messages, so order
+ * {@link #putPayload}: the message without an envelope, handled by {@link Invoker#deliver}, its envelope made only
+ * if the handler or a failure's report asks for it. It shares the queue with enveloped messages, so order
  * is kept whichever way a message came.
  *
  * <p><b>Retries.</b> A message whose attempt failed and may be retried leaves its drain task without giving back the
@@ -98,7 +96,6 @@ final class Mailbox {
     private final MessageQueue<Object> queue;
     /** Set when bare payloads may enter ({@link #takesPayloads()}): the topic of all of them. */
     private final Topic<?> payloadTopic;
-    private final Resources resources;
     private final MailboxCapacity room;
     private final boolean singleConsumer;
     private final AtomicInteger drainers = new PaddedCounter();
@@ -128,9 +125,8 @@ final class Mailbox {
         }
     }
 
-    Mailbox(Resources resources, Invoker invoker, DeadLetterOffice office, boolean interceptors, Subscriber owner,
+    Mailbox(Invoker invoker, DeadLetterOffice office, Propagation propagation, boolean interceptors, Subscriber owner,
             Settings settings) {
-        Propagation propagation = resources.propagation;
         this.invoker = invoker;
         this.office = office;
         this.propagation = propagation;
@@ -140,7 +136,6 @@ final class Mailbox {
         this.singleConsumer = settings.concurrency() == 1 && settings.overflow() != OverflowPolicy.DROP_OLDEST;
         boolean ring = singleConsumer && settings.capacity() <= MpscArrayQueue.MAX_CAPACITY;
         this.queue = ring ? new MpscArrayQueue(settings.capacity()) : MessageQueue.multiConsumer();
-        this.resources = resources;
         this.payloadTopic = ring && owner.payloadHandler != null && owner.guard == null && owner.isolation == null
                 && !interceptors && propagation.isEmpty() ? owner.selector.topic() : null;
     }
@@ -394,7 +389,12 @@ final class Mailbox {
                 continue;
             }
             if (entry instanceof PayloadDelivery delivery) {
-                deliver(delivery, context);
+                try {
+                    invoker.deliver(owner, delivery, payloadTopic, context);
+                } catch (Error fatal) {
+                    start();
+                    throw fatal;
+                }
             } else if (!first((QueuedMessage) entry, context)) {
                 return;
             }
@@ -427,48 +427,6 @@ final class Mailbox {
             Thread.onSpinWait();
         }
         return false;
-    }
-
-    /**
-     * Delivers a bare payload: the handler is called directly, with the message recorded on the thread's context as
-     * the allocation-free synchronous path records it, so that an envelope is made only if somebody asks. A failure
-     * is final (such a subscription has no retry policy) and reported with that envelope.
-     */
-    private void deliver(PayloadDelivery delivery, DispatchContext context) {
-        Object payload = delivery.payload();
-        Topic<?> savedTopic = context.topic;
-        Object savedPayload = context.payload;
-        Envelope<?> savedEnvelope = context.envelope;
-        Envelope<?> savedParent = context.parent;
-        if (savedTopic != payloadTopic) {
-            context.topic = payloadTopic;
-        }
-        context.payload = payload;
-        context.envelope = null;
-        context.parent = null;
-        Throwable failure = null;
-        try {
-            owner.payloadHandler.onMessage(payload);
-        } catch (Throwable thrown) {
-            failure = thrown;
-        }
-        Envelope<?> envelope = failure == null ? null : context.envelope(resources);
-        if (savedPayload != null) {
-            context.topic = savedTopic;
-        }
-        context.payload = savedPayload;
-        context.envelope = savedEnvelope;
-        context.parent = savedParent;
-        if (failure == null) {
-            delivery.handled();
-            return;
-        }
-        office.failedFinally(owner, envelope, envelope, failure, 1);
-        delivery.failed(Results.Tracker.exception(List.of(failure), Resources.describe(envelope)), true);
-        if (failure instanceof Error fatal) {
-            start();
-            throw fatal;
-        }
     }
 
     /**
@@ -640,10 +598,7 @@ final class Mailbox {
     private void dropped(Object entry, DroppedMessage.Reason reason, boolean wasAccepted, Throwable last,
                          int attempts) {
         if (entry instanceof PayloadDelivery delivery) {
-            Envelope<?> envelope = resources.newEnvelope(payloadTopic, delivery.payload(), null);
-            office.dropped(envelope, owner.name, reason, last, attempts);
-            delivery.failed(new DeliveryException(Resources.describe(envelope) + " was dropped by subscription '"
-                    + owner.name + "': " + reason, last), wasAccepted);
+            office.dropped(delivery, payloadTopic, owner.name, reason, wasAccepted, last, attempts);
         } else {
             office.dropped((QueuedMessage) entry, owner.name, reason, wasAccepted, last, attempts);
         }

@@ -23,24 +23,15 @@ final class MpscArrayQueue implements MessageQueue<Object> {
     static final int MAX_CAPACITY = 1 << 16;
 
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Object[].class);
-    private static final VarHandle PRODUCED;
-    private static final VarHandle CONSUMED;
-
-    static {
-        try {
-            MethodHandles.Lookup lookup = MethodHandles.lookup();
-            PRODUCED = lookup.findVarHandle(ProducerIndex.class, "produced", long.class);
-            CONSUMED = lookup.findVarHandle(ConsumerIndex.class, "consumed", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     private final Object[] slots;
     private final int mask;
-    /** Producers' and consumer's indexes live in objects of their own, a cache line apart, so they never share one. */
-    private final ProducerIndex producer = new ProducerIndex();
-    private final ConsumerIndex consumer = new ConsumerIndex();
+    /**
+     * The producers' and the consumer's indexes, each on a cache line of its own. Ints that wrap: they are only
+     * masked and compared for equality, and never more than the capacity apart.
+     */
+    private final PaddedCounter produced = new PaddedCounter();
+    private final PaddedCounter consumed = new PaddedCounter();
 
     /** @param capacity the most entries queued at once, at most {@link #MAX_CAPACITY} */
     MpscArrayQueue(int capacity) {
@@ -54,17 +45,16 @@ final class MpscArrayQueue implements MessageQueue<Object> {
 
     @Override
     public void offer(Object entry) {
-        long index = (long) PRODUCED.getAndAdd(producer, 1L);
-        SLOT.setRelease(slots, (int) index & mask, entry);
+        SLOT.setRelease(slots, produced.getAndIncrement() & mask, entry);
     }
 
     @Override
     public Object poll() {
-        long index = consumer.consumed;
-        int slot = (int) index & mask;
+        int index = consumed.get();
+        int slot = index & mask;
         Object entry = SLOT.getAcquire(slots, slot);
         if (entry == null) {
-            if ((long) PRODUCED.getVolatile(producer) == index) {
+            if (produced.get() == index) {
                 return null;
             }
             do {
@@ -74,7 +64,7 @@ final class MpscArrayQueue implements MessageQueue<Object> {
         }
         // Emptied before the index moves on and before the mailbox frees the room (a release store after this one).
         slots[slot] = null;
-        CONSUMED.setRelease(consumer, index + 1);
+        consumed.lazySet(index + 1);
         return entry;
     }
 
@@ -83,49 +73,11 @@ final class MpscArrayQueue implements MessageQueue<Object> {
      * for work watches, reading one slot and no index. Any slot that holds an entry means the queue is not empty.
      */
     boolean hasEntry(int ahead) {
-        return SLOT.getAcquire(slots, (int) (consumer.consumed + ahead) & mask) != null;
+        return SLOT.getAcquire(slots, (consumed.get() + ahead) & mask) != null;
     }
 
     @Override
     public boolean isEmpty() {
-        return (long) PRODUCED.getVolatile(producer) == (long) CONSUMED.getAcquire(consumer);
-    }
-
-    @SuppressWarnings("unused")
-    private static final class ProducerIndex {
-        private long p1;
-        private long p2;
-        private long p3;
-        private long p4;
-        private long p5;
-        private long p6;
-        private long p7;
-        volatile long produced;
-        private long q1;
-        private long q2;
-        private long q3;
-        private long q4;
-        private long q5;
-        private long q6;
-        private long q7;
-    }
-
-    @SuppressWarnings("unused")
-    private static final class ConsumerIndex {
-        private long p1;
-        private long p2;
-        private long p3;
-        private long p4;
-        private long p5;
-        private long p6;
-        private long p7;
-        volatile long consumed;
-        private long q1;
-        private long q2;
-        private long q3;
-        private long q4;
-        private long q5;
-        private long q6;
-        private long q7;
+        return produced.get() == consumed.get();
     }
 }

@@ -53,8 +53,8 @@ final class Subscriber implements Subscription {
         this.envelopeHandler = envelopes ? (EnvelopeHandler<Object>) handler : null;
         this.propagateFailures = propagateFailures;
         this.isolation = isolation;
-        this.mailbox = mailbox == null ? null : new Mailbox(registry.resources(), registry.invoker(), registry.office(),
-                registry.intercepted(), this, mailbox);
+        this.mailbox = mailbox == null ? null : new Mailbox(registry.invoker(), registry.office(),
+                registry.resources().propagation, registry.intercepted(), this, mailbox);
     }
 
     /** The order of delivery: priority, higher first, then subscription order. */

@@ -192,15 +192,8 @@ class EnvelopeOnDemandTest {
 
     @Test
     void aFullDropNewestMailboxReachesNobodyAndReportsTheDrop() throws Exception {
-        CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch started = new CountDownLatch(1);
-        bus.subscribe(WORDS, word -> {
-            started.countDown();
-            await(release);
-        }, Delivery.async(pool).capacity(1).overflow(OverflowPolicy.DROP_NEWEST).name("narrow"));
-        bus.publish(WORDS, "busy");
-        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
-        bus.publish(WORDS, "waits");
+        CountDownLatch release = fill(Delivery.async(pool).capacity(1).overflow(OverflowPolicy.DROP_NEWEST)
+                .name("narrow"));
 
         PublishResult refused = bus.publish(WORDS, "refused");
 
@@ -219,15 +212,7 @@ class EnvelopeOnDemandTest {
 
     @Test
     void aFullFailMailboxThrowsNamingSubscriptionAndTopic() throws Exception {
-        CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch started = new CountDownLatch(1);
-        bus.subscribe(WORDS, word -> {
-            started.countDown();
-            await(release);
-        }, Delivery.async(pool).capacity(1).overflow(OverflowPolicy.FAIL).name("strict"));
-        bus.publish(WORDS, "busy");
-        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
-        bus.publish(WORDS, "waits");
+        CountDownLatch release = fill(Delivery.async(pool).capacity(1).overflow(OverflowPolicy.FAIL).name("strict"));
 
         assertThatThrownBy(() -> bus.publish(WORDS, "refused"))
                 .isInstanceOf(MailboxFullException.class)
@@ -318,6 +303,23 @@ class EnvelopeOnDemandTest {
 
         awaitCount(handled, 4L * publishes);
         assertThat((double) allocated / publishes).as("bytes per publish").isLessThanOrEqualTo(16.5);
+    }
+
+    /**
+     * Subscribes a handler that blocks on the returned latch, with a mailbox of one, and fills it: one message being
+     * handled, one waiting.
+     */
+    private CountDownLatch fill(Delivery delivery) throws InterruptedException {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch started = new CountDownLatch(1);
+        bus.subscribe(WORDS, word -> {
+            started.countDown();
+            await(release);
+        }, delivery);
+        bus.publish(WORDS, "busy");
+        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        bus.publish(WORDS, "waits");
+        return release;
     }
 
     private void publishMany(int count) {
