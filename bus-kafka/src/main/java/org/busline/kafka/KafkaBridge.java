@@ -95,7 +95,7 @@ public final class KafkaBridge implements AutoCloseable {
         RemoteRequester remote = null;
         try {
             for (Outbound<?> route : builder.outbound) {
-                routes.add(outboundRoute(builder.bus, route, codec));
+                routes.add(outboundRoute(builder, route, codec));
             }
             for (Inbound<?> route : builder.inbound) {
                 consumers.add(inboundConsumer(builder, route, clientId, codec));
@@ -136,8 +136,10 @@ public final class KafkaBridge implements AutoCloseable {
                 builder.requestTimeout, route.group()));
     }
 
-    private <T> OutboundRoute<T> outboundRoute(MessageBus bus, Outbound<T> route, CloudEventsCodec codec) {
-        return new OutboundRoute<>(bus, route.topic(), route.kafkaTopic(), route.key(), codec, producer, reporter);
+    private <T> OutboundRoute<T> outboundRoute(Builder builder, Outbound<T> route, CloudEventsCodec codec) {
+        boolean carriedIn = builder.inbound.stream().anyMatch(in -> in.kafkaTopic().equals(route.kafkaTopic()));
+        return new OutboundRoute<>(builder.bus, route.topic(), route.kafkaTopic(), route.key(), carriedIn, codec,
+                producer, reporter);
     }
 
     private <T> InboundConsumer<T> inboundConsumer(Builder builder, Inbound<T> route, String clientId,

@@ -11,15 +11,12 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.busline.Delivery;
@@ -29,6 +26,7 @@ import org.busline.jackson.JacksonSerializer;
 import org.busline.kafka.Inbound;
 import org.busline.kafka.KafkaBridge;
 import org.busline.kafka.Outbound;
+import org.busline.kafka.internal.KafkaSettings;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -56,8 +54,9 @@ import org.openjdk.jmh.annotations.TearDown;
  *       them (encoded by bus-jackson, with the CloudEvents headers); bus B's bridge consumes them, restores each
  *       envelope and publishes it to a synchronous handler that counts it; the bridge commits what was handled.</li>
  * </ul>
- * Both use {@code acks=all}, {@code enable.idempotence=true}, {@code linger.ms=5}, 3 partitions, keys spread over
- * 64 values, and consumers in the same JVM. The broker starts in the trial's set-up, so only a run of this benchmark
+ * The plain clients get exactly the bridge's settings ({@link KafkaSettings}: {@code acks=all},
+ * {@code enable.idempotence=true}, {@code batch.size=65536}, {@code enable.auto.commit=false}), and all use
+ * {@code linger.ms=5}, 3 partitions, keys spread over 64 values, and consumers in the same JVM. The broker starts in the trial's set-up, so only a run of this benchmark
  * pays for it; the module's smoke test does not run the {@code kafka} package (about 10 s of broker start-up).
  * Run it with {@code java -jar benchmarks/target/benchmarks.jar KafkaBridgeBenchmark -f 1 -wi 2 -i 3 -r 2 -w 2}.
  */
@@ -131,22 +130,11 @@ public class KafkaBridgeBenchmark {
 
         @Setup(Level.Trial)
         public void start(Broker broker) {
-            Map<String, Object> producerSettings = new HashMap<>();
-            producerSettings.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.servers);
-            producerSettings.put(ProducerConfig.ACKS_CONFIG, "all");
-            producerSettings.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-            producerSettings.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-            producerSettings.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-            producerSettings.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-            producer = new KafkaProducer<>(producerSettings);
-            Map<String, Object> consumerSettings = new HashMap<>();
-            consumerSettings.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.servers);
-            consumerSettings.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-" + kafkaTopic);
-            consumerSettings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-            consumerSettings.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-            consumerSettings.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-            consumerSettings.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-                    ByteArrayDeserializer.class.getName());
+            // The bridge's own settings, so the pair differs from the bridge in nothing but the bridge.
+            producer = new KafkaProducer<>(KafkaSettings.producer(broker.servers, "bench-plain",
+                    Map.of(ProducerConfig.LINGER_MS_CONFIG, 5)));
+            Map<String, Object> consumerSettings = KafkaSettings.consumer(broker.servers, "bench-plain-consumer",
+                    "bench-" + kafkaTopic, Map.of());
             consumerThread = new Thread(() -> {
                 try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerSettings)) {
                     consumer.subscribe(List.of(kafkaTopic));

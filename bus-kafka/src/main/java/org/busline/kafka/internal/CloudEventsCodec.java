@@ -3,16 +3,13 @@ package org.busline.kafka.internal;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.busline.Envelope;
 import org.busline.Topic;
@@ -84,32 +81,32 @@ public final class CloudEventsCodec {
      */
     public Headers headers(Envelope<?> envelope) {
         TypeBytes type = typeBytes(envelope.topic());
-        Map<String, String> own = envelope.headers();
-        List<Header> headers = new ArrayList<>(9 + own.size());
-        headers.add(new RecordHeader(KafkaHeaders.SPEC_VERSION, SPEC_BYTES));
+        // Filled in place: RecordHeaders copies any list or array it is given.
+        Headers headers = new RecordHeaders();
+        headers.add(KafkaHeaders.SPEC_VERSION, SPEC_BYTES);
         String id = envelope.id();
-        headers.add(new RecordHeader(KafkaHeaders.ID, bytes(id)));
-        headers.add(new RecordHeader(KafkaHeaders.SOURCE, source));
-        headers.add(new RecordHeader(KafkaHeaders.TYPE, type.name));
-        headers.add(new RecordHeader(KafkaHeaders.TYPE_VERSION, type.version));
+        headers.add(KafkaHeaders.ID, bytes(id));
+        headers.add(KafkaHeaders.SOURCE, source);
+        headers.add(KafkaHeaders.TYPE, type.name);
+        headers.add(KafkaHeaders.TYPE_VERSION, type.version);
         if (envelope.timestamp() != null) {
-            headers.add(new RecordHeader(KafkaHeaders.TIME, time(envelope.timestamp())));
+            headers.add(KafkaHeaders.TIME, time(envelope.timestamp()));
         }
-        headers.add(new RecordHeader(KafkaHeaders.CONTENT_TYPE, contentType));
+        headers.add(KafkaHeaders.CONTENT_TYPE, contentType);
         String correlation = envelope.correlationId();
         if (!correlation.equals(id)) {
-            headers.add(new RecordHeader(KafkaHeaders.CORRELATION_ID, bytes(correlation)));
+            headers.add(KafkaHeaders.CORRELATION_ID, bytes(correlation));
         }
         if (envelope.causationId() != null) {
-            headers.add(new RecordHeader(KafkaHeaders.CAUSATION_ID, bytes(envelope.causationId())));
+            headers.add(KafkaHeaders.CAUSATION_ID, bytes(envelope.causationId()));
         }
-        for (Map.Entry<String, String> header : own.entrySet()) {
+        for (Map.Entry<String, String> header : envelope.headers().entrySet()) {
             String name = header.getKey();
             if (!name.startsWith("ce_") && !name.equalsIgnoreCase(KafkaHeaders.CONTENT_TYPE)) {
-                headers.add(new RecordHeader(name, bytes(header.getValue())));
+                headers.add(name, bytes(header.getValue()));
             }
         }
-        return new RecordHeaders(headers);
+        return headers;
     }
 
     /** The type headers of a topic, from the registry once per run of records of one topic. */

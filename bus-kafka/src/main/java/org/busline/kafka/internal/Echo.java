@@ -8,7 +8,9 @@ import org.busline.Envelope;
  *
  * <p>Design note: an inbound lane marks its thread with the id of the envelope it publishes and the Kafka topic it
  * came from; the outbound subscription is synchronous, so it runs on that thread inside the publish and sees the
- * mark. A message a handler publishes meanwhile has an id of its own and goes out as usual.
+ * mark. A message a handler publishes meanwhile has an id of its own and goes out as usual. An outbound route looks
+ * only if an inbound route of its own bridge reads its Kafka topic: a bridge that mirrors a topic read by another
+ * bridge (another cluster, say) produces it.
  */
 final class Echo {
     private static final ThreadLocal<String[]> CURRENT = new ThreadLocal<>();

