@@ -363,7 +363,8 @@ public final class KafkaBridge implements AutoCloseable {
         }
 
         /**
-         * Overrides one producer setting, such as {@code linger.ms}, {@code compression.type} or security.
+         * Overrides one producer setting, such as {@code linger.ms}, {@code batch.size} (the bridge's default 65536),
+         * {@code compression.type} (default {@code lz4}) or security.
          *
          * @param key   the Kafka producer setting; not null
          * @param value its value; not null
