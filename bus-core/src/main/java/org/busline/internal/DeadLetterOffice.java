@@ -177,28 +177,31 @@ final class DeadLetterOffice {
      * Reports a message a mailbox drops (full, closed, refused by its executor), then settles its publish's tracker
      * with the failure; {@code wasAccepted} is false for a message refused before it counted as handed over.
      */
+    void dropped(QueuedMessage entry, String subscriber, DroppedMessage.Reason reason, boolean wasAccepted,
+                 Throwable last, int attempts) {
+        dropped(entry.envelope(), subscriber, reason, last, attempts);
+        Results.Tracker tracker = entry.tracker();
+        if (tracker != null) {
+            if (!wasAccepted) {
+                tracker.add();
+            }
+            tracker.settle(droppedFailure(entry.envelope(), subscriber, reason, last));
+        }
+    }
+
     /** As {@link #dropped(QueuedMessage, String, DroppedMessage.Reason, boolean, Throwable, int)}, for a bare
      * payload of {@code topic}: its envelope is made now, to be reported. */
     void dropped(PayloadDelivery delivery, Topic<?> topic, String subscriber, DroppedMessage.Reason reason,
                  boolean wasAccepted, Throwable last, int attempts) {
         Envelope<?> envelope = resources.newEnvelope(topic, delivery.payload(), null);
         dropped(envelope, subscriber, reason, last, attempts);
-        delivery.failed(new DeliveryException(Resources.describe(envelope) + " was dropped by subscription '"
-                + subscriber + "': " + reason, last), wasAccepted);
+        delivery.failed(droppedFailure(envelope, subscriber, reason, last), wasAccepted);
     }
 
-    void dropped(QueuedMessage entry, String subscriber, DroppedMessage.Reason reason, boolean wasAccepted,
-                 Throwable last, int attempts) {
-        dropped(entry.envelope(), subscriber, reason, last, attempts);
-        Results.Tracker tracker = entry.tracker();
-        if (tracker != null) {
-            Throwable failure = new DeliveryException(Resources.describe(entry.envelope()) + " was dropped by "
-                    + "subscription '" + subscriber + "': " + reason, last);
-            if (!wasAccepted) {
-                tracker.add();
-            }
-            tracker.settle(failure);
-        }
+    private static DeliveryException droppedFailure(Envelope<?> envelope, String subscriber,
+                                                    DroppedMessage.Reason reason, Throwable last) {
+        return new DeliveryException(Resources.describe(envelope) + " was dropped by subscription '" + subscriber
+                + "': " + reason, last);
     }
 
     /**
