@@ -55,10 +55,11 @@ import org.openjdk.jmh.annotations.TearDown;
  *       envelope and publishes it to a synchronous handler that counts it; the bridge commits what was handled.</li>
  * </ul>
  * The plain clients get exactly the bridge's settings ({@link KafkaSettings}: {@code acks=all},
- * {@code enable.idempotence=true}, {@code batch.size=65536}, {@code enable.auto.commit=false}), and all use
- * {@code linger.ms=5}, 3 partitions, keys spread over 64 values, and consumers in the same JVM. The broker starts in the trial's set-up, so only a run of this benchmark
- * pays for it; the module's smoke test does not run the {@code kafka} package (about 10 s of broker start-up).
- * Run it with {@code java -jar benchmarks/target/benchmarks.jar KafkaBridgeBenchmark -f 1 -wi 2 -i 3 -r 2 -w 2}.
+ * {@code enable.idempotence=true}, {@code batch.size=65536}, {@code compression.type=lz4},
+ * {@code enable.auto.commit=false}), and all use {@code linger.ms=5}, 3 partitions, keys spread over 64 values, and
+ * consumers in the same JVM. The broker starts in the trial's set-up, so only a run of this benchmark pays for it.
+ * Every client keeps getting faster for about a minute, so a steady figure takes
+ * {@code java -jar benchmarks/target/benchmarks.jar KafkaBridgeBenchmark -f 2 -wi 20 -w 3 -i 8 -r 3 -prof gc}.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)

@@ -81,7 +81,7 @@ public final class CloudEventsCodec {
      */
     public Headers headers(Envelope<?> envelope) {
         TypeBytes type = typeBytes(envelope.topic());
-        // Filled in place: RecordHeaders copies any list or array it is given.
+        // Filled in place: RecordHeaders copies a list given to it, and ProducerRecord copies these once more.
         Headers headers = new RecordHeaders();
         headers.add(KafkaHeaders.SPEC_VERSION, SPEC_BYTES);
         String id = envelope.id();
