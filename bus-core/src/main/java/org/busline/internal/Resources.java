@@ -113,6 +113,9 @@ final class Resources {
      * handler, the parent's correlation id (unless it carries its own) and the parent's id as causation.
      */
     <T> Envelope<T> stamp(Envelope<T> envelope, Envelope<?> parent) {
+        if (parent == null && envelope.timestamp() != null) {
+            return envelope;   // a restored envelope published outside a handler (a bridge's): nothing to add
+        }
         boolean ownCorrelation = !envelope.correlationId().equals(envelope.id());
         return Envelope.restore(envelope.id(), envelope.topic(), envelope.payload(),
                 envelope.timestamp() != null ? envelope.timestamp() : now(),

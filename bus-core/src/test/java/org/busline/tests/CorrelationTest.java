@@ -2,7 +2,9 @@ package org.busline.tests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -80,6 +82,33 @@ class CorrelationTest {
             assertThat(envelope.causationId()).isNull();
         });
         assertThat(seen.get(0).correlationId()).isNotEqualTo(seen.get(1).correlationId());
+    }
+
+    @Test
+    void aRestoredEnvelopeKeepsEveryAttributeOutsideAHandlerAndTakesThePartsItLacksInsideOne() {
+        Instant then = Instant.parse("2026-12-01T10:15:30.123Z");
+        Envelope<OrderPlaced> complete = Envelope.restore("id-1", ORDERS, new OrderPlaced("o-1"), then, "flow-1",
+                "cause-1", Map.of("tenant", "t-1"));
+        Envelope<PaymentFailed> bare = Envelope.restore("id-2", PAYMENTS, new PaymentFailed("o-1"), then, null,
+                null, Map.of());
+        bus.subscribeEnvelopes(ORDERS, order -> bus.publish(bare), Delivery.sync());
+        bus.subscribeEnvelopes(ORDERS, seen::add, Delivery.sync());
+        bus.subscribeEnvelopes(PAYMENTS, seen::add, Delivery.sync());
+
+        bus.publish(complete);
+
+        assertThat(seen).hasSize(2);
+        Envelope<?> order = seen.get(0);
+        assertThat(order.id()).isEqualTo("id-1");
+        assertThat(order.timestamp()).isEqualTo(then);
+        assertThat(order.correlationId()).isEqualTo("flow-1");
+        assertThat(order.causationId()).isEqualTo("cause-1");
+        assertThat(order.headers()).containsExactly(Map.entry("tenant", "t-1"));
+        Envelope<?> payment = seen.get(1);
+        assertThat(payment.id()).isEqualTo("id-2");
+        assertThat(payment.timestamp()).isEqualTo(then);
+        assertThat(payment.correlationId()).isEqualTo("flow-1");
+        assertThat(payment.causationId()).isEqualTo("id-1");
     }
 
     /** @param correlationId the expected correlation id, or null for the order's own id */

@@ -133,7 +133,7 @@ public final class KafkaBridge implements AutoCloseable {
         return new InboundConsumer<>(builder.bus, route.topic(), route.kafkaTopic(), route.group(),
                 Inbound.DEFAULT_LANES, Inbound.DEFAULT_MAX_IN_FLIGHT, route.kafkaTopic() + ".dlt", settings, producer,
                 timer, codec, closeTimeout, new ResponderStep<>(builder.bus, route.replyType(), codec, producer,
-                builder.requestTimeout, route.group()));
+                builder.requestTimeout, route.group()), carriedOut(builder, route.kafkaTopic()));
     }
 
     private <T> OutboundRoute<T> outboundRoute(Builder builder, Outbound<T> route, CloudEventsCodec codec) {
@@ -148,7 +148,13 @@ public final class KafkaBridge implements AutoCloseable {
                 clientId + "-" + route.kafkaTopic() + "-" + route.group(), route.group(), builder.consumerOverrides);
         return new InboundConsumer<>(builder.bus, route.topic(), route.kafkaTopic(), route.group(), route.lanes(),
                 route.maxInFlightPerPartition(), route.deadLetterTopic(), settings, producer, timer, codec,
-                closeTimeout, null);
+                closeTimeout, (envelope, record) -> builder.bus.publish(envelope).completion(),
+                carriedOut(builder, route.kafkaTopic()));
+    }
+
+    /** Whether an outbound route of the bridge writes a Kafka topic, so records read from it may come back. */
+    private static boolean carriedOut(Builder builder, String kafkaTopic) {
+        return builder.outbound.stream().anyMatch(out -> out.kafkaTopic().equals(kafkaTopic));
     }
 
     /**

@@ -10,7 +10,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.busline.Envelope;
 import org.busline.Topic;
 import org.busline.kafka.KafkaHeaders;
@@ -33,16 +33,17 @@ import org.busline.spi.TypeRegistry;
 public final class CloudEventsCodec {
     private static final String SPEC = "1.0";
     private static final byte[] SPEC_BYTES = bytes(SPEC);
+    private static final Header SPEC_HEADER = new RecordHeader(KafkaHeaders.SPEC_VERSION, SPEC_BYTES);
 
     private final Serializer serializer;
     private final TypeRegistry types;
-    private final byte[] source;
-    private final byte[] contentType;
+    private final Header source;
+    private final Header contentType;
     /** The last {@code ce_time} written, shared by the threads that use the codec: a benign race, as any value
      * kept is a right one. */
     private volatile Time lastTime;
-    /** The last registration written, with its header bytes: records of one topic come in runs. */
-    private volatile TypeBytes lastType;
+    /** The last registration written, with its headers: records of one topic come in runs. */
+    private volatile TypeHeaders lastType;
 
     /**
      * Makes the codec.
@@ -54,8 +55,8 @@ public final class CloudEventsCodec {
     public CloudEventsCodec(Serializer serializer, TypeRegistry types, String source) {
         this.serializer = serializer;
         this.types = types;
-        this.source = bytes(source);
-        this.contentType = bytes(serializer.dataContentType());
+        this.source = new RecordHeader(KafkaHeaders.SOURCE, bytes(source));
+        this.contentType = new RecordHeader(KafkaHeaders.CONTENT_TYPE, bytes(serializer.dataContentType()));
     }
 
     /**
@@ -69,30 +70,29 @@ public final class CloudEventsCodec {
      */
     public ProducerRecord<byte[], byte[]> toRecord(String kafkaTopic, String key, Envelope<?> envelope) {
         byte[] value = serializer.encodeData(envelope);
-        return new ProducerRecord<>(kafkaTopic, null, null, key == null ? null : bytes(key), value,
-                headers(envelope));
+        // Headers go into the record's own list: one given to the constructor would be copied.
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(kafkaTopic, null, null,
+                key == null ? null : bytes(key), value);
+        addHeaders(record.headers(), envelope);
+        return record;
     }
 
     /**
-     * Returns the CloudEvents headers of an envelope, then its own headers.
-     *
-     * @param envelope the envelope
-     * @return new headers
+     * Adds the CloudEvents headers of an envelope, then its own headers. The headers that are the same for every
+     * record of a type are shared {@link RecordHeader}s, which the producer only reads.
      */
-    public Headers headers(Envelope<?> envelope) {
-        TypeBytes type = typeBytes(envelope.topic());
-        // Filled in place: RecordHeaders copies a list given to it, and ProducerRecord copies these once more.
-        Headers headers = new RecordHeaders();
-        headers.add(KafkaHeaders.SPEC_VERSION, SPEC_BYTES);
+    private void addHeaders(Headers headers, Envelope<?> envelope) {
+        TypeHeaders type = typeHeaders(envelope.topic());
+        headers.add(SPEC_HEADER);
         String id = envelope.id();
         headers.add(KafkaHeaders.ID, bytes(id));
-        headers.add(KafkaHeaders.SOURCE, source);
-        headers.add(KafkaHeaders.TYPE, type.name);
-        headers.add(KafkaHeaders.TYPE_VERSION, type.version);
+        headers.add(source);
+        headers.add(type.name);
+        headers.add(type.version);
         if (envelope.timestamp() != null) {
             headers.add(KafkaHeaders.TIME, time(envelope.timestamp()));
         }
-        headers.add(KafkaHeaders.CONTENT_TYPE, contentType);
+        headers.add(contentType);
         String correlation = envelope.correlationId();
         if (!correlation.equals(id)) {
             headers.add(KafkaHeaders.CORRELATION_ID, bytes(correlation));
@@ -106,22 +106,21 @@ public final class CloudEventsCodec {
                 headers.add(name, bytes(header.getValue()));
             }
         }
-        return headers;
     }
 
     /** The type headers of a topic, from the registry once per run of records of one topic. */
-    private TypeBytes typeBytes(Topic<?> topic) {
-        TypeBytes last = lastType;
+    private TypeHeaders typeHeaders(Topic<?> topic) {
+        TypeHeaders last = lastType;
         if (last == null || !last.topic.equals(topic)) {
             TypeRegistry.Registration<?> registration = types.forTopic(topic);
-            last = new TypeBytes(topic, bytes(registration.logicalType()),
-                    bytes(Integer.toString(registration.version())));
+            last = new TypeHeaders(topic, new RecordHeader(KafkaHeaders.TYPE, bytes(registration.logicalType())),
+                    new RecordHeader(KafkaHeaders.TYPE_VERSION, bytes(Integer.toString(registration.version()))));
             lastType = last;
         }
         return last;
     }
 
-    private record TypeBytes(Topic<?> topic, byte[] name, byte[] version) {
+    private record TypeHeaders(Topic<?> topic, Header name, Header version) {
     }
 
     /**
@@ -192,12 +191,12 @@ public final class CloudEventsCodec {
         }
         // The registry's name, unless the header says another: one string less per record.
         String typeName = type == null ? null
-                : Arrays.equals(type, typeBytes(topic).name) ? registration.logicalType() : text(type);
+                : Arrays.equals(type, typeHeaders(topic).name.value()) ? registration.logicalType() : text(type);
         if (spec != null && !Arrays.equals(spec, SPEC_BYTES)) {
             throw failure(topic, typeName, 0, "unsupported CloudEvents specversion '" + text(spec) + "' (expected "
                     + SPEC + ")");
         }
-        if (media != null && !Arrays.equals(media, contentType)) {
+        if (media != null && !Arrays.equals(media, contentType.value())) {
             throw failure(topic, typeName, 0, "content-type '" + text(media) + "' is not the serializer's '"
                     + serializer.dataContentType() + "'");
         }

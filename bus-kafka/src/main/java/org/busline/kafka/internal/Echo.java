@@ -1,5 +1,6 @@
 package org.busline.kafka.internal;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.busline.Envelope;
 
 /**
@@ -7,10 +8,11 @@ import org.busline.Envelope;
  * with an outbound and an inbound route of one topic would otherwise loop).
  *
  * <p>Design note: an inbound lane marks its thread with the id of the envelope it publishes and the Kafka topic it
- * came from; the outbound subscription is synchronous, so it runs on that thread inside the publish and sees the
- * mark. A message a handler publishes meanwhile has an id of its own and goes out as usual. An outbound route looks
- * only if an inbound route of its own bridge reads its Kafka topic: a bridge that mirrors a topic read by another
- * bridge (another cluster, say) produces it.
+ * came from ({@link #guard}); the outbound subscription is synchronous, so it runs on that thread inside the publish
+ * and sees the mark. A message a handler publishes meanwhile has an id of its own and goes out as usual. Only a
+ * Kafka topic that one bridge both reads and writes needs this: its inbound route marks, its outbound route looks,
+ * and every other route skips both (a bridge that mirrors a topic read by another bridge, of another cluster say,
+ * produces it).
  */
 final class Echo {
     private static final ThreadLocal<String[]> CURRENT = new ThreadLocal<>();
@@ -18,12 +20,24 @@ final class Echo {
     private Echo() {
     }
 
-    static void mark(String id, String kafkaTopic) {
-        CURRENT.set(new String[] {id, kafkaTopic});
-    }
-
-    static void clear() {
-        CURRENT.remove();
+    /**
+     * Returns a step that runs {@code step} with its thread marked by the record's envelope, so an outbound route of
+     * {@code kafkaTopic} does not produce it again.
+     *
+     * @param step       the step
+     * @param kafkaTopic the Kafka topic the records come from
+     * @param <T>        the topic's type
+     * @return the marking step
+     */
+    static <T> InboundConsumer.LocalStep<T> guard(InboundConsumer.LocalStep<T> step, String kafkaTopic) {
+        return (Envelope<T> envelope, ConsumerRecord<byte[], byte[]> record) -> {
+            CURRENT.set(new String[] {envelope.id(), kafkaTopic});
+            try {
+                return step.start(envelope, record);
+            } finally {
+                CURRENT.remove();
+            }
+        };
     }
 
     static boolean isEcho(Envelope<?> envelope, String kafkaTopic) {

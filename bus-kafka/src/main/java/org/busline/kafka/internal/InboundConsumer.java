@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
@@ -19,6 +20,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -56,9 +58,10 @@ import org.slf4j.LoggerFactory;
  *   A lane publishes the restored envelope (its id, correlation and causation ids kept); synchronous subscribers run
  *   on it, asynchronous ones get it in their mailbox, and a mailbox that refuses it (full) is tried again with
  *   back-off: the partition fills up and pauses meanwhile, nothing is dropped.</li>
- *   <li><b>Completion</b>: whichever thread settles {@link org.busline.PublishResult#completion()} marks the record done, or, if
- *   a delivery ended as a dead letter, hands it to the {@link DeadLetterWriter}, which marks it done once the broker
- *   acknowledged the dead letter.</li>
+ *   <li><b>Completion</b>: whichever thread settles {@link org.busline.PublishResult#completion()} marks the record
+ *   done (the lane itself, at once and without a callback, when every subscriber was synchronous and succeeded), or,
+ *   if a delivery ended as a dead letter, hands it to the {@link DeadLetterWriter}, which marks it done once the
+ *   broker acknowledged the dead letter.</li>
  * </ul>
  * Undecodable records go to the dead-letter topic from their lane at once, so they never block a partition.
  *
@@ -115,7 +118,8 @@ public final class InboundConsumer<T> {
     private final AtomicInteger pending = new AtomicInteger();
 
     private final AtomicLong received = new AtomicLong();
-    private final AtomicLong handled = new AtomicLong();
+    /** Added to by every lane for every record: an adder, so lanes do not contend for one counter. */
+    private final LongAdder handled = new LongAdder();
     private final AtomicLong deadLettered = new AtomicLong();
     private final AtomicLong pauses = new AtomicLong();
     private final AtomicLong commits = new AtomicLong();
@@ -136,14 +140,16 @@ public final class InboundConsumer<T> {
      * @param timer            the timer of dead-letter retries
      * @param codec            the codec
      * @param closeTimeout     how long close waits for deliveries in flight
-     * @param step             what a lane does with a decoded record; null to publish it on the bus
+     * @param step             what a lane does with a decoded record
+     * @param echoes           whether an outbound route of the same bridge writes {@code kafkaTopic}, so that the
+     *                         records must be marked lest they go out again ({@link Echo})
      */
     public InboundConsumer(MessageBus bus, Topic<T> topic, String kafkaTopic, String group, int lanes,
                            int maxInFlight, String deadLetterTopic, Map<String, Object> consumerSettings,
                            Producer<byte[], byte[]> producer, ScheduledExecutorService timer, CloudEventsCodec codec,
-                           Duration closeTimeout, LocalStep<T> step) {
+                           Duration closeTimeout, LocalStep<T> step, boolean echoes) {
         this.bus = bus;
-        this.step = step != null ? step : (envelope, record) -> bus.publish(envelope).completion();
+        this.step = echoes ? Echo.guard(step, kafkaTopic) : step;
         this.topic = topic;
         this.kafkaTopic = kafkaTopic;
         this.group = group;
@@ -187,7 +193,7 @@ public final class InboundConsumer<T> {
      * @return the statistics
      */
     public InboundStats stats() {
-        return new InboundStats(kafkaTopic, group, received.get(), handled.get(), deadLettered.get(), pauses.get(),
+        return new InboundStats(kafkaTopic, group, received.get(), handled.sum(), deadLettered.get(), pauses.get(),
                 maxHeld.get(), commits.get());
     }
 
@@ -410,7 +416,6 @@ public final class InboundConsumer<T> {
                 return;
             }
             CompletionStage<?> result;
-            Echo.mark(envelope.id(), kafkaTopic);
             try {
                 result = step.start(envelope, record);
             } catch (MailboxFullException full) {
@@ -433,14 +438,16 @@ public final class InboundConsumer<T> {
             } catch (RuntimeException failed) {
                 deadLetter(record, "FAILED", failed, partition, slot);
                 return;
-            } finally {
-                Echo.clear();
+            }
+            if (result instanceof CompletableFuture<?> future && future.isDone()
+                    && !future.isCompletedExceptionally()) {
+                handled(partition, slot);   // synchronous subscribers only: no callback to register
+                return;
             }
             pending.incrementAndGet();
             result.whenComplete((ignored, failure) -> {
                 if (failure == null) {
-                    partition.done(slot);
-                    handled.incrementAndGet();
+                    handled(partition, slot);
                 } else {
                     Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                             ? failure.getCause() : failure;
@@ -453,6 +460,11 @@ public final class InboundConsumer<T> {
             });
             return;
         }
+    }
+
+    private void handled(PartitionProgress partition, PartitionProgress.Slot slot) {
+        partition.done(slot);
+        handled.increment();
     }
 
     private void deadLetter(ConsumerRecord<byte[], byte[]> record, String reason, Throwable error,

@@ -11,8 +11,9 @@ import org.apache.kafka.common.TopicPartition;
  * tail of a queue; any thread marks a slot done when the record's local deliveries have ended. The poll thread
  * advances over the done slots at the head: the offset after the last one is committable. A slot that is done while
  * one before it is not stays in the queue, so the queue's length, the records held beyond the committable offset, is
- * what the poll thread bounds by pausing the partition. One lock guards the queue: each record takes it twice, for
- * a few instructions, far below the cost of its delivery.
+ * what the poll thread bounds by pausing the partition. Only the poll thread touches the queue and the offsets (the
+ * consumer's commit callbacks run on it too); the other threads only set a slot's volatile flag, so lanes finishing
+ * records of one partition never wait for each other or for the poll thread.
  */
 final class PartitionProgress {
     final TopicPartition partition;
@@ -28,29 +29,30 @@ final class PartitionProgress {
     /** One record's place in its partition. */
     static final class Slot {
         final long offset;
-        private boolean done;
+        private volatile boolean done;
 
         Slot(long offset) {
             this.offset = offset;
         }
     }
 
-    synchronized Slot track(long offset) {
+    Slot track(long offset) {
         Slot slot = new Slot(offset);
         slots.addLast(slot);
         return slot;
     }
 
-    synchronized void done(Slot slot) {
+    /** Marks a record finished; any thread. */
+    void done(Slot slot) {
         slot.done = true;
     }
 
     /** Returns the records held beyond the committable offset, the measure of flow control. */
-    synchronized int held() {
+    int held() {
         return slots.size();
     }
 
-    synchronized boolean allDone() {
+    boolean allDone() {
         for (Slot slot : slots) {
             if (!slot.done) {
                 return false;
@@ -60,24 +62,24 @@ final class PartitionProgress {
     }
 
     /** Advances over the done slots at the head, so that they no longer count as held. */
-    synchronized void advance() {
+    void advance() {
         while (!slots.isEmpty() && slots.peekFirst().done) {
             committable = slots.pollFirst().offset + 1;
         }
     }
 
     /** Advances and returns the offset to commit, or -1 if it did not move since it was last requested. */
-    synchronized long toCommit() {
+    long toCommit() {
         advance();
         return committable > requested ? committable : -1;
     }
 
-    synchronized void requested(long offset) {
+    void requested(long offset) {
         requested = Math.max(requested, offset);
     }
 
     /** An asynchronous commit failed: ask again next time. */
-    synchronized void commitFailed(long offset) {
+    void commitFailed(long offset) {
         if (requested == offset) {
             requested = -1;
         }
