@@ -133,13 +133,12 @@ public final class KafkaBridge implements AutoCloseable {
         return new InboundConsumer<>(builder.bus, route.topic(), route.kafkaTopic(), route.group(),
                 Inbound.DEFAULT_LANES, Inbound.DEFAULT_MAX_IN_FLIGHT, route.kafkaTopic() + ".dlt", settings, producer,
                 timer, codec, closeTimeout, new ResponderStep<>(builder.bus, route.replyType(), codec, producer,
-                builder.requestTimeout, route.group()), carriedOut(builder, route.kafkaTopic()));
+                builder.requestTimeout, route.group()), readsAndWrites(builder, route.kafkaTopic()));
     }
 
     private <T> OutboundRoute<T> outboundRoute(Builder builder, Outbound<T> route, CloudEventsCodec codec) {
-        boolean carriedIn = builder.inbound.stream().anyMatch(in -> in.kafkaTopic().equals(route.kafkaTopic()));
-        return new OutboundRoute<>(builder.bus, route.topic(), route.kafkaTopic(), route.key(), carriedIn, codec,
-                producer, reporter);
+        return new OutboundRoute<>(builder.bus, route.topic(), route.kafkaTopic(), route.key(),
+                readsAndWrites(builder, route.kafkaTopic()), codec, producer, reporter);
     }
 
     private <T> InboundConsumer<T> inboundConsumer(Builder builder, Inbound<T> route, String clientId,
@@ -149,12 +148,16 @@ public final class KafkaBridge implements AutoCloseable {
         return new InboundConsumer<>(builder.bus, route.topic(), route.kafkaTopic(), route.group(), route.lanes(),
                 route.maxInFlightPerPartition(), route.deadLetterTopic(), settings, producer, timer, codec,
                 closeTimeout, (envelope, record) -> builder.bus.publish(envelope).completion(),
-                carriedOut(builder, route.kafkaTopic()));
+                readsAndWrites(builder, route.kafkaTopic()));
     }
 
-    /** Whether an outbound route of the bridge writes a Kafka topic, so records read from it may come back. */
-    private static boolean carriedOut(Builder builder, String kafkaTopic) {
-        return builder.outbound.stream().anyMatch(out -> out.kafkaTopic().equals(kafkaTopic));
+    /**
+     * Whether the bridge both reads a Kafka topic (an inbound route) and writes it (an outbound route), so that a
+     * record carried in could go straight out again: the one case where routes mark and look for echoes.
+     */
+    private static boolean readsAndWrites(Builder builder, String kafkaTopic) {
+        return builder.inbound.stream().anyMatch(in -> in.kafkaTopic().equals(kafkaTopic))
+                && builder.outbound.stream().anyMatch(out -> out.kafkaTopic().equals(kafkaTopic));
     }
 
     /**

@@ -141,8 +141,8 @@ public final class InboundConsumer<T> {
      * @param codec            the codec
      * @param closeTimeout     how long close waits for deliveries in flight
      * @param step             what a lane does with a decoded record
-     * @param echoes           whether an outbound route of the same bridge writes {@code kafkaTopic}, so that the
-     *                         records must be marked lest they go out again ({@link Echo})
+     * @param echoes           whether the same bridge reads and writes {@code kafkaTopic}, so that the records
+     *                         must be marked lest they go out again ({@link Echo})
      */
     public InboundConsumer(MessageBus bus, Topic<T> topic, String kafkaTopic, String group, int lanes,
                            int maxInFlight, String deadLetterTopic, Map<String, Object> consumerSettings,

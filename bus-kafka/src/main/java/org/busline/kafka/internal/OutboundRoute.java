@@ -35,7 +35,7 @@ public final class OutboundRoute<T> {
     private final Topic<T> topic;
     private final String kafkaTopic;
     private final Function<? super T, String> key;
-    /** Whether an inbound route of the same bridge reads the Kafka topic, so a message may be an echo. */
+    /** Whether the same bridge reads the Kafka topic too, so a message may be an echo. */
     private final boolean carriedIn;
     private final CloudEventsCodec codec;
     private final Producer<byte[], byte[]> producer;
