@@ -1,8 +1,5 @@
 package org.busline.internal;
 
-import java.time.Duration;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -14,7 +11,6 @@ import org.busline.OverflowPolicy;
 import org.busline.PublishResult;
 import org.busline.Topic;
 import org.busline.spi.ContextPropagator;
-import org.busline.spi.Scheduler;
 
 /**
  * The mailbox, the third room of a message's way: the bounded queue of one asynchronous subscription, drained on
@@ -44,11 +40,11 @@ import org.busline.spi.Scheduler;
  * is kept whichever way a message came.
  *
  * <p><b>Retries.</b> A message whose attempt failed and may be retried leaves its drain task without giving back the
- * drainer slot: the slot passes to a {@link MailboxRetry} waiting on the scheduler, which resumes draining with that
- * message on the executor when its back-off ends. So a back-off never sleeps on an executor thread, a subscription
- * never runs more than {@code concurrency} messages (waiting or running), and with concurrency 1 the messages behind a
- * retrying one wait for it (head-of-line), which keeps each publisher's order. {@link #retries} holds the waiting
- * retries; whoever removes one from it (its timer, or {@link #close()}) owns its slot.
+ * drainer slot: the slot passes to a {@link MailboxRetry} waiting on the scheduler in the mailbox's
+ * {@link MailboxWaits}, which resumes draining with that message on the executor when its back-off ends. So a back-off
+ * never sleeps on an executor thread, a subscription never runs more than {@code concurrency} messages (waiting or
+ * running), and with concurrency 1 the messages behind a retrying one wait for it (head-of-line), which keeps each
+ * publisher's order.
  *
  * <p><b>Rate limit.</b> A subscription with a {@link RateLimiter} asks it for a token before the first attempt at
  * each message; without one, the message waits in the same way as a retry (a {@link MailboxRetry} of attempt 1,
@@ -105,14 +101,14 @@ final class Mailbox {
      */
     private final AtomicInteger polling = new PaddedCounter();
     private final Runnable drainTask = this::drain;
-    private final Set<MailboxRetry> retries = ConcurrentHashMap.newKeySet();
+    private final MailboxWaits waits;
     private volatile boolean closing;
 
-    /** Runs on the scheduler's thread when a retry's back-off ends: hands its slot on to a drain task. */
+    /**
+     * Runs on the scheduler's thread when a wait ended ({@link MailboxWaits#resume}): hands its slot on to a drain
+     * task, which resumes with its message.
+     */
     void resume(MailboxRetry retry) {
-        if (!retries.remove(retry)) {
-            return;
-        }
         try {
             settings.executor().execute(() -> drain(retry));
         } catch (RejectedExecutionException rejected) {
@@ -133,6 +129,7 @@ final class Mailbox {
         this.owner = owner;
         this.settings = settings;
         this.room = new MailboxCapacity(settings.capacity());
+        this.waits = new MailboxWaits(this, office, owner);
         this.singleConsumer = settings.concurrency() == 1 && settings.overflow() != OverflowPolicy.DROP_OLDEST;
         boolean ring = singleConsumer && settings.capacity() <= MpscArrayQueue.MAX_CAPACITY;
         this.queue = ring ? new MpscArrayQueue(settings.capacity()) : MessageQueue.multiConsumer();
@@ -284,7 +281,7 @@ final class Mailbox {
     /** For introspection: settings, messages accepted and not yet taken, drain tasks running, retries waiting. */
     SubscriptionInfoParts parts() {
         return new SubscriptionInfoParts(settings.concurrency(), settings.capacity(), room.queued(), drainers.get(),
-                retries.size());
+                waits.size());
     }
 
     /** What {@code subscriptions()} reports of a mailbox, read without locks. */
@@ -307,14 +304,8 @@ final class Mailbox {
      */
     void close() {
         closing = true;
-        for (MailboxRetry retry : retries) {
-            if (retries.remove(retry)) {
-                Scheduler.Cancellable timer = retry.timer;
-                if (timer != null) {
-                    timer.cancel();
-                }
-                drain(retry);
-            }
+        for (MailboxRetry retry : waits.takeAll()) {
+            drain(retry);
         }
         if (tryAddDrainer()) {
             drain();
@@ -438,7 +429,7 @@ final class Mailbox {
         ContextPropagator.Scope restored = propagation.restore(entry.context, owner.name);
         try {
             Throwable retryable = invoker.attempt(owner, entry, attempt, last, context);
-            return retryable == null || !retryLater(entry, attempt + 1, retryable, owner.guard);
+            return retryable == null || !waits.retryLater(entry, attempt + 1, retryable, owner.guard);
         } catch (Error fatal) {
             start();
             throw fatal;
@@ -457,76 +448,19 @@ final class Mailbox {
         if (guard != null && guard.limiter != null) {
             long wait = guard.limiter.tryAcquire();
             if (wait > 0L) {
-                return !throttle(entry, wait, guard);
+                return !waits.throttle(entry, wait, guard);
             }
         }
         return attempt(entry, 1, null, context);
     }
 
-    /**
-     * Holds a message until its rate limit has a token, handing the wait this drain task's slot: a waiting
-     * {@link MailboxRetry} of attempt 1, which asks the limiter again when it resumes.
-     *
-     * @return true if the wait now owns the slot; false if the message was finished here instead
-     */
-    private boolean throttle(QueuedMessage entry, long waitNanos, Guard guard) {
-        MailboxRetry wait = new MailboxRetry(this, entry, 1, null);
-        retries.add(wait);
-        if (closing) {
-            if (retries.remove(wait)) {
-                abandon(wait, DroppedMessage.Reason.BUS_CLOSED);
-                return false;
-            }
-            return true;
-        }
-        try {
-            wait.timer = guard.scheduler.schedule(Duration.ofNanos(waitNanos), wait);
-        } catch (RuntimeException refused) {
-            if (!retries.remove(wait)) {
-                return true;
-            }
-            guard.forget(entry.envelope().id());
-            dropped(entry, DroppedMessage.Reason.EXECUTOR_REJECTED, true, refused, 0);
-            return false;
-        }
-        return true;
+    /** True once {@link #close()} began. */
+    boolean isClosing() {
+        return closing;
     }
 
-    /**
-     * Schedules the next attempt, handing it this drain task's slot.
-     *
-     * @return true if the retry now owns the slot; false if the message was finished here instead
-     */
-    private boolean retryLater(QueuedMessage entry, int attempt, Throwable failure, Guard guard) {
-        MailboxRetry retry = new MailboxRetry(this, entry, attempt, failure);
-        retries.add(retry);
-        // Written before closing is read, as close() sets closing before it reads retries: one of us sees the other.
-        if (closing) {
-            if (retries.remove(retry)) {
-                abandon(retry, DroppedMessage.Reason.BUS_CLOSED);
-                return false;
-            }
-            return true;
-        }
-        Duration delay = guard.retry.delay(attempt - 1);
-        office.retrying(owner, entry.envelope(), attempt - 1, failure, delay);
-        try {
-            retry.timer = guard.scheduler.schedule(delay, retry);
-        } catch (RuntimeException refused) {
-            if (!retries.remove(retry)) {
-                return true;
-            }
-            failure.addSuppressed(refused);
-            guard.forget(entry.envelope().id());
-            office.failedFinally(owner, entry.envelope(), entry.envelope(), failure, attempt - 1);
-            entry.settle(failure);
-            return false;
-        }
-        return true;
-    }
-
-    /** Ends a waiting retry as dropped, in the slot it held. */
-    private void abandon(MailboxRetry retry, DroppedMessage.Reason reason) {
+    /** Ends a waiting message as dropped, in the slot it held. */
+    void abandon(MailboxRetry retry, DroppedMessage.Reason reason) {
         Guard guard = owner.guard;
         if (guard != null) {
             guard.forget(retry.entry.envelope().id());
