@@ -19,7 +19,8 @@ public final class Main {
               --seed S           seed of the gateway's failures, for a repeatable run (default 42)
               --verbose          log every step of every order, each line with its correlation and trace ids
               --outbox           instead: orders saved in H2 with OrderPlaced in the same transaction (bus-outbox)
-              --crash            instead: the same in a child process killed with SIGKILL twice, then restarted
+              --crash            instead: the same on PostgreSQL at 127.0.0.1:5432, in a child process killed
+                                 with SIGKILL twice, then restarted
               --help             print this and exit
             Exits 0 if every order ended paid or dead-lettered and was notified, 1 if anything was lost,
             2 for bad arguments.""".formatted(OrderFlow.MAX_ORDERS);

@@ -1,6 +1,7 @@
 package org.busline.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -53,6 +54,8 @@ class MainTest {
         int status = Main.run(new String[] {"--crash"}, out);
 
         String printed = output.toString(StandardCharsets.UTF_8);
+        // --crash needs the PostgreSQL server: skipped without it, except on CI, where it must be there.
+        assumeFalse(printed.contains("which does not answer") && !"true".equals(System.getenv("CI")), printed);
         assertThat(status).as(printed).isZero();
         assertThat(printed).containsPattern("process 1 killed after [1-9][0-9]* committed orders")
                 .containsPattern("process 2 killed after [1-9][0-9]* committed orders")
