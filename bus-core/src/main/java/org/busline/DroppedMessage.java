@@ -21,7 +21,11 @@ public record DroppedMessage(Envelope<?> envelope, String subscriber, Reason rea
         MAILBOX_FULL,
         /** The bus closed before the subscription could handle it. */
         BUS_CLOSED,
-        /** The subscription's executor refused to run its handler (it was shut down, or its own queue was full). */
+        /**
+         * The subscription's executor refused to run its handler: it was shut down or its own queue was full (a
+         * {@code RejectedExecutionException}), or its {@code execute} threw anything else, such as an
+         * {@code OutOfMemoryError} for a thread it could not start.
+         */
         EXECUTOR_REJECTED,
         /**
          * A responder's reply came after its request had stopped waiting (it timed out, was cancelled, or the bus

@@ -94,7 +94,26 @@ public final class Envelope<T> {
         Objects.requireNonNull(topic, "topic");
         Objects.requireNonNull(headers, "headers");
         return new Envelope<>(id, topic, topic.cast(payload), timestamp, correlationId, causationId,
-                Map.copyOf(headers));
+                copyOf(headers, topic));
+    }
+
+    /** An immutable copy of headers; a null name or value fails naming it and the topic, not from deep inside. */
+    private static Map<String, String> copyOf(Map<String, String> headers, Topic<?> topic) {
+        try {
+            return Map.copyOf(headers);
+        } catch (NullPointerException nullInside) {
+            for (Map.Entry<String, String> header : headers.entrySet()) {
+                if (header.getKey() == null) {
+                    throw new NullPointerException("a header of a message on topic '" + topic.name()
+                            + "' has a null name (value '" + header.getValue() + "')");
+                }
+                if (header.getValue() == null) {
+                    throw new NullPointerException("header '" + header.getKey() + "' of a message on topic '"
+                            + topic.name() + "' has a null value");
+                }
+            }
+            throw nullInside;
+        }
     }
 
     /**

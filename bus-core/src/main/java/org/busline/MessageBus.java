@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
+import org.busline.internal.DeadLetterFilter;
 import org.busline.spi.BusFactory;
 import org.busline.spi.ContextPropagator;
 import org.busline.spi.Interceptor;
@@ -400,8 +401,12 @@ public interface MessageBus extends AutoCloseable {
      * @param options   the deadline and when to complete early; not null
      * @param <Q>       the type of requests
      * @param <R>       the type of the replies
+     * <p>If the bus closes while the gathering is under way, it completes at once with what it has: the responders
+     * that had not answered are listed among the failures, each with a {@link RequestException} of reason
+     * {@code BUS_CLOSED}.
+     *
      * @return the future of what was gathered; failed only with a {@link RequestException} of reason
-     *         {@code BUS_CLOSED} if the bus is closed
+     *         {@code BUS_CLOSED} if the bus was closed when {@code requestAll} was called
      * @throws NullPointerException     if an argument is null
      * @throws IllegalArgumentException if the request is not of the topic's type or {@code replyType} is primitive
      */
@@ -583,13 +588,10 @@ public interface MessageBus extends AutoCloseable {
                                                   Delivery delivery) {
         Objects.requireNonNull(topic, "topic");
         Objects.requireNonNull(handler, "handler");
-        return subscribe(DeadLetter.class, letter -> {
-            if (letter.isAbout(topic)) {
-                @SuppressWarnings("unchecked")
-                DeadLetterHandler<T> typed = (DeadLetterHandler<T>) handler;
-                typed.onDeadLetter(letter.envelope(topic), letter);
-            }
-        }, delivery);
+        @SuppressWarnings("unchecked")
+        DeadLetterHandler<T> typed = (DeadLetterHandler<T>) handler;
+        return subscribe(DeadLetter.class, new DeadLetterFilter(letter -> letter.isAbout(topic),
+                letter -> typed.onDeadLetter(letter.envelope(topic), letter)), delivery);
     }
 
     /**
@@ -606,11 +608,8 @@ public interface MessageBus extends AutoCloseable {
                                               Delivery delivery) {
         Objects.requireNonNull(subscription, "subscription");
         Objects.requireNonNull(handler, "handler");
-        return subscribe(DeadLetter.class, letter -> {
-            if (letter.subscriber().equals(subscription)) {
-                handler.onMessage(letter);
-            }
-        }, delivery);
+        return subscribe(DeadLetter.class, new DeadLetterFilter(letter -> letter.subscriber().equals(subscription),
+                handler), delivery);
     }
 
     /**
@@ -656,7 +655,8 @@ public interface MessageBus extends AutoCloseable {
      * same subscriptions; responders are not counted.
      *
      * @param topic the topic; not null
-     * @return true if some open subscription receives the topic
+     * @return true if some open subscription receives the topic; false once the bus is closed, as it refuses
+     *         publishes then
      */
     boolean hasSubscribers(Topic<?> topic);
 
@@ -664,7 +664,7 @@ public interface MessageBus extends AutoCloseable {
      * As {@link #hasSubscribers(Topic)} for the type topic of a class: {@code hasSubscribers(Topic.of(type))}.
      *
      * @param type the message's class; not null
-     * @return true if some open subscription receives messages of this class
+     * @return true if some open subscription receives messages of this class; false once the bus is closed
      */
     boolean hasSubscribers(Class<?> type);
 
@@ -691,7 +691,11 @@ public interface MessageBus extends AutoCloseable {
      * <p><b>Threads.</b> Publishing on a retained topic and subscribing are ordered by one lock of the bus, held to
      * store a reference or to join the routes, never while a handler runs: a subscription made while other threads
      * publish receives each message exactly once, either as the retained one or as a publish, never both, never
-     * neither. The message was published on another thread: treat it as shared (or use isolated delivery).
+     * neither, and receives the retained message before every later one of the topic. For a synchronous
+     * subscription, a message published on the topic while the retained one is still being handed over on the
+     * subscribing thread is queued behind it and delivered on that thread too, in publish order, as soon as the
+     * retained one was handled: it is not counted in that publish's {@link PublishResult}, whose publisher does not
+     * wait for it. The message was published on another thread: treat it as shared (or use isolated delivery).
      *
      * <p><b>After close</b> the retained messages can still be read and cleared.
      *

@@ -110,20 +110,29 @@ final class DeadLetterOffice {
     }
 
     /**
-     * Who else handles a failure of this subscriber's delivery, for the default log: the requester, for a responder;
-     * the publisher, under {@code propagateFailures()}; a {@link DeadLetter} subscriber, if one listens (the
-     * subscriptions named {@code busline-...}, the project's own observers such as metrics, do not count); or null.
+     * Who else handles a failure of this subscriber's delivery, for the default log: the requester, for a responder
+     * whose request still waits; the publisher, under {@code propagateFailures()}; a {@link DeadLetter} subscriber
+     * that receives this one, if one listens (the subscriptions named {@code busline-...}, the project's own
+     * observers such as metrics, do not count, nor does one to the dead letters of other topics or subscriptions);
+     * or null.
      */
     private String handler(Subscriber subscriber, Envelope<?> original) {
-        if (subscriber.envelopeHandler instanceof ResponderHandler) {
+        if (subscriber.envelopeHandler instanceof ResponderHandler && requests.requesterReceives(original)) {
             return "the requester";
         }
         if (subscriber.propagateFailures) {
             return "the publisher (propagateFailures)";
         }
         if (!(original.payload() instanceof DeadLetter)) {
+            DeadLetter letter = null;
             for (Subscriber listener : registry.route(DEAD_LETTERS).state.subscribers) {
-                if (!listener.name.startsWith(OBSERVER_PREFIX)) {
+                if (listener.name.startsWith(OBSERVER_PREFIX)) {
+                    continue;
+                }
+                if (letter == null) {
+                    letter = new DeadLetter(original, subscriber.name, null, 0, DeadLetter.Reason.FAILED);
+                }
+                if (DeadLetterFilter.receives(listener.payloadHandler, letter)) {
                     return "DeadLetter subscription '" + listener.name + "'";
                 }
             }
@@ -131,9 +140,12 @@ final class DeadLetterOffice {
         return null;
     }
 
-    /** Reports a failure to the error handler alone: a responder's failed stage, which the requester receives. */
-    void reportFailure(Envelope<?> envelope, String subscriber, Throwable cause) {
-        reportFailure(envelope, subscriber, cause, "the requester");
+    /**
+     * Reports a failure to the error handler alone: a responder's failed stage, which the requester receives unless
+     * it stopped waiting ({@code received} false), when it is logged as nobody's.
+     */
+    void reportFailure(Envelope<?> envelope, String subscriber, Throwable cause, boolean received) {
+        reportFailure(envelope, subscriber, cause, received ? "the requester" : null);
     }
 
     /**
@@ -151,6 +163,15 @@ final class DeadLetterOffice {
             LOG.error("Bus '{}': the error handler failed on the failure of subscription '{}'", name, subscriber,
                     handlerFailure);
         }
+    }
+
+    /**
+     * Reports the failure of a message's last attempt when its retry was refused (the circuit breaker opened
+     * meanwhile): the error handler learns of it as of any last failure; the dead letter that follows names the
+     * refusal.
+     */
+    void retryRefused(Subscriber subscriber, Envelope<?> envelope, Throwable last) {
+        reportFailure(envelope, subscriber.name, last, handler(subscriber, envelope));
     }
 
     /** What a publish's completion reports for a delivery that a guard rejected. */
@@ -313,9 +334,9 @@ final class DeadLetterOffice {
         }
     }
 
-    void executorRejected(String subscriber, Exception rejection) {
-        LOG.error("Bus '{}': the executor of subscription '{}' refused its task; its waiting messages are dropped",
-                name, subscriber, rejection);
+    void executorRejected(String subscriber, Throwable rejection) {
+        LOG.error("Bus '{}': the executor of subscription '{}' refused its task ({}); its waiting messages are dropped",
+                name, subscriber, rejection.toString(), rejection);
     }
 
     private void logFailure(Envelope<?> envelope, String subscriber, Throwable cause, String handledBy) {

@@ -170,8 +170,8 @@ public final class DefaultMessageBus implements MessageBus {
         for (AnnotatedMethods.Method method : methods) {
             names.add(given == null ? method.name() : methods.size() == 1 ? given : given + "." + method.method());
         }
-        return retained.subscribe(() -> registry.register(subscriber, given != null ? given : String.join(", ", names),
-                () -> {
+        String name = given != null ? given : String.join(", ", names);
+        return retained.subscribe(() -> registry.register(subscriber, name, given != null, () -> {
             List<Subscriber> added = new ArrayList<>(methods.size());
             try {
                 for (int i = 0; i < methods.size(); i++) {
@@ -298,8 +298,7 @@ public final class DefaultMessageBus implements MessageBus {
     @Override
     public boolean hasSubscribers(Topic<?> topic) {
         Objects.requireNonNull(topic, "topic");
-        resources.checkOpen("hasSubscribers");
-        return registry.hasSubscribers(topic);
+        return !resources.isClosed() && registry.hasSubscribers(topic);
     }
 
     @Override

@@ -50,6 +50,9 @@ final class DispatchContext {
      */
     boolean startingDrain;
 
+    /** Counts the drain tasks begun on this thread, so that a mailbox tells a task that failed from one never run. */
+    long drainsBegun;
+
     private ArrayDeque<Runnable> queued;
 
     static DispatchContext current() {

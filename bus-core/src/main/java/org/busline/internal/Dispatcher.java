@@ -395,9 +395,21 @@ final class Dispatcher {
         return new Pick(target, null, false, office.failedSync(target, envelope, copyFailure));
     }
 
-    /** Delivers to one synchronous subscriber on this thread, as a send that picked it: a retained message. */
-    PublishResult deliverTo(Subscriber target, Envelope<?> envelope) {
-        return sendToSync(target, envelope, DispatchContext.current());
+    /**
+     * Delivers a retained message to one synchronous subscriber on this thread, now: as a send that picked it, or, on
+     * a thread already delivering (the hand-over was queued behind its current message), in place.
+     *
+     * @throws DeliveryException if the subscriber propagates failures and this one failed (reported already)
+     */
+    void deliverRetained(Subscriber target, Envelope<?> envelope) {
+        DispatchContext context = DispatchContext.current();
+        if (!context.dispatching) {
+            sendToSync(target, envelope, context);
+            return;
+        }
+        Results.Tracker tracker = new Results.Tracker(envelope, false);
+        tracker.add();
+        deliverDeferred(List.of(target), envelope, tracker);
     }
 
     private PublishResult sendToSync(Subscriber target, Envelope<?> envelope, DispatchContext context) {

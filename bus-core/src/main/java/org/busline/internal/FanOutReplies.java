@@ -59,12 +59,9 @@ final class FanOutReplies<R> implements FanOutResponder.Replies<R> {
     public void fail(String responder, Throwable cause) {
         Objects.requireNonNull(responder, "responder");
         Objects.requireNonNull(cause, "cause");
-        if (gathering != null) {
-            gathering.answer(pending.slot, pending, responder, null, cause);
-        } else {
-            pending.responderFailed(cause);
-        }
-        requests.reportFailure(pending, responder, cause);
+        boolean received = gathering != null ? gathering.answer(pending.slot, pending, responder, null, cause)
+                : pending.responderFailed(cause);
+        requests.reportFailure(pending, responder, cause, received);
     }
 
     @Override

@@ -137,8 +137,10 @@ final class Gathering<R> extends CompletableFuture<Gathered<R>> {
      * The answer of a responder a fan-out responder stands for: a reply ({@code failure} null) or a failure. Late,
      * and never handed over, once the gathering or the fan-out's part ended, past the deadline, or for a name that
      * answered already.
+     *
+     * @return true if the gathering took it, false if it was late
      */
-    void answer(int index, PendingRequest<R> request, String responder, Object value, Throwable failure) {
+    boolean answer(int index, PendingRequest<R> request, String responder, Object value, Throwable failure) {
         boolean complete = false;
         boolean late = false;
         synchronized (this) {
@@ -165,6 +167,7 @@ final class Gathering<R> extends CompletableFuture<Gathered<R>> {
         if (complete) {
             finish();
         }
+        return !late;
     }
 
     private boolean matches(R value) {

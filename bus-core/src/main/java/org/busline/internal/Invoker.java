@@ -153,6 +153,9 @@ final class Invoker {
         int permit = guard.breaker == null ? CircuitBreaker.PERMITTED : guard.breaker.acquire();
         if (permit == CircuitBreaker.REJECTED) {
             guard.forget(envelope.id());
+            if (last != null) {
+                office.retryRefused(owner, envelope, last);
+            }
             office.deadLetter(envelope, owner.name, last, attempt - 1, DeadLetter.Reason.CIRCUIT_OPEN);
             entry.settle(office.rejection(owner, envelope, DeadLetter.Reason.CIRCUIT_OPEN, last));
             return null;

@@ -109,15 +109,35 @@ final class Mailbox {
      * task, which resumes with its message.
      */
     void resume(MailboxRetry retry) {
-        try {
-            settings.executor().execute(() -> drain(retry));
-        } catch (RejectedExecutionException rejected) {
-            office.executorRejected(owner.name, rejected);
+        Throwable refused = execute(() -> drain(retry));
+        if (refused != null) {
+            office.executorRejected(owner.name, refused);
             if (retry.last != null) {
-                retry.last.addSuppressed(rejected);
+                retry.last.addSuppressed(refused);
             }
             abandon(retry, DroppedMessage.Reason.EXECUTOR_REJECTED);
-            dropAll(DroppedMessage.Reason.EXECUTOR_REJECTED, rejected);
+            dropAll(DroppedMessage.Reason.EXECUTOR_REJECTED, refused);
+        }
+    }
+
+    /**
+     * Hands a drain task, which holds a slot, to the executor. Returns what refused it, or null: a
+     * {@link RejectedExecutionException}, as the executor's contract says, or whatever else its {@code execute} threw
+     * without running the task (a pool that could not start a thread throws an {@link OutOfMemoryError}); the
+     * caller then reports the waiting messages and gives the slot back, so the subscription does not stay stuck
+     * with a slot nobody holds. A failure of the task itself, run on this thread by a direct executor, is rethrown.
+     */
+    private Throwable execute(Runnable task) {
+        DispatchContext context = DispatchContext.current();
+        long begun = context.drainsBegun;
+        try {
+            settings.executor().execute(task);
+            return null;
+        } catch (RuntimeException | Error refused) {
+            if (context.drainsBegun != begun) {
+                throw refused;
+            }
+            return refused;
         }
     }
 
@@ -350,6 +370,7 @@ final class Mailbox {
     /** Drains in a slot already taken, first resuming {@code resumed} if it is not null. */
     private void drain(MailboxRetry resumed) {
         DispatchContext context = DispatchContext.current();
+        context.drainsBegun++;
         boolean inline = context.startingDrain;
         long began = System.nanoTime();
         int handled = 0;
@@ -488,10 +509,11 @@ final class Mailbox {
         boolean outer = context.startingDrain;
         context.startingDrain = true;
         try {
-            settings.executor().execute(drainTask);
-        } catch (RejectedExecutionException rejected) {
-            office.executorRejected(owner.name, rejected);
-            dropAll(DroppedMessage.Reason.EXECUTOR_REJECTED, rejected);
+            Throwable refused = execute(drainTask);
+            if (refused != null) {
+                office.executorRejected(owner.name, refused);
+                dropAll(DroppedMessage.Reason.EXECUTOR_REJECTED, refused);
+            }
         } finally {
             context.startingDrain = outer;
         }
@@ -501,7 +523,7 @@ final class Mailbox {
      * In a slot we hold, so as the only consumer: reports everything waiting, then gives the slot back, and tries
      * again if a message arrived meanwhile (as the drain loop does, so none is left without a drain task).
      */
-    private void dropAll(DroppedMessage.Reason reason, RejectedExecutionException rejected) {
+    private void dropAll(DroppedMessage.Reason reason, Throwable rejected) {
         Object entry;
         while ((entry = take()) != null) {
             freeRoom();

@@ -156,8 +156,7 @@ final class PendingRequest<T> extends CompletableFuture<T> {
             } else {
                 Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                         ? failure.getCause() : failure;
-                responderFailed(cause);
-                requests.reportFailure(this, cause);
+                requests.reportFailure(this, responder, cause, responderFailed(cause));
             }
         });
         if (!isDone()) {
@@ -180,16 +179,15 @@ final class PendingRequest<T> extends CompletableFuture<T> {
     }
 
     /** The responder threw, or its stage failed. Does nothing if the request is already complete. */
-    void responderFailed(Throwable failure) {
-        if (!isDone()) {
-            fail(RequestException.Reason.RESPONDER_FAILED, "responder '" + responder + "' failed: " + failure, failure);
-        }
+    /** Fails the request with its responder's failure; false if it had ended already (the requester gave up). */
+    boolean responderFailed(Throwable failure) {
+        return fail(RequestException.Reason.RESPONDER_FAILED, "responder '" + responder + "' failed: " + failure,
+                failure);
     }
 
-    void fail(RequestException.Reason reason, String what, Throwable cause) {
-        if (!isDone()) {
-            completeExceptionally(failure(reason, what, cause));
-        }
+    /** Fails the request; false if it had ended already. */
+    boolean fail(RequestException.Reason reason, String what, Throwable cause) {
+        return !isDone() && completeExceptionally(failure(reason, what, cause));
     }
 
     /** The failure of this request, saying {@code what} went wrong. */

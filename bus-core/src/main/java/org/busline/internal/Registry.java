@@ -64,8 +64,11 @@ final class Registry {
     private final List<Mailbox> mailboxes = new ArrayList<>();
     /** Guarded by {@link #lock}. */
     private long sequence;
-    /** Guarded by {@link #lock}: the active subscriptions and responders named with {@code Delivery.name}. */
-    private final Map<String, Subscriber> explicitNames = new HashMap<>();
+    /**
+     * Guarded by {@link #lock}: the active subscriptions, responders and registrations named with
+     * {@code Delivery.name}: a {@link Subscriber} or a {@link Registration} by name.
+     */
+    private final Map<String, Object> explicitNames = new HashMap<>();
     /** Guarded by {@link #lock}: the objects registered with {@code register(Object)}, by identity. */
     private final Map<Object, Registration> registered = new IdentityHashMap<>();
 
@@ -248,10 +251,13 @@ final class Registry {
 
     /** Guarded by {@link #lock}: refuses a second active subscription or responder of one given name. */
     private void checkUnique(Delivery delivery, String name) {
-        if (delivery.name() == null) {
-            return;
+        if (delivery.name() != null) {
+            checkUnique(name);
         }
-        Subscriber existing = explicitNames.get(name);
+    }
+
+    private void checkUnique(String name) {
+        Object existing = explicitNames.get(name);
         if (existing != null) {
             throw new IllegalArgumentException("subscription name '" + name + "' is already used on bus '"
                     + resources.name + "' by " + existing + ": names identify subscriptions in dead letters and "
@@ -264,7 +270,8 @@ final class Registry {
      *
      * @throws IllegalArgumentException if the same object is already registered and not closed
      */
-    Registration register(Object target, String name, java.util.function.Supplier<List<Subscriber>> subscriptions) {
+    Registration register(Object target, String name, boolean named,
+                          java.util.function.Supplier<List<Subscriber>> subscriptions) {
         synchronized (lock) {
             Registration existing = registered.get(target);
             if (existing != null) {
@@ -273,8 +280,15 @@ final class Registry {
                         + existing.name() + "'; registering it twice would deliver every message to it twice. "
                         + "Close that subscription first");
             }
+            if (named) {
+                checkUnique(name);
+            }
             Registration registration = new Registration(this, target, name, subscriptions.get());
             registered.put(target, registration);
+            if (named) {
+                // A single method's subscription holds the name already; several hold name.method each.
+                explicitNames.putIfAbsent(name, registration);
+            }
             return registration;
         }
     }
@@ -283,6 +297,7 @@ final class Registry {
     void unregister(Object target, Registration registration) {
         synchronized (lock) {
             registered.remove(target, registration);
+            explicitNames.remove(registration.name(), registration);
         }
     }
 

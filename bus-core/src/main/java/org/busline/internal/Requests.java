@@ -297,6 +297,19 @@ final class Requests {
         return awaiting.isEmpty() ? null : awaiting.get(envelope.id());
     }
 
+    /**
+     * True if the requester of a request receives its responder's failure: it runs on this thread (a synchronous
+     * responder's), or it still awaits the reply. False once it stopped waiting (deadline, cancel, close).
+     */
+    boolean requesterReceives(Envelope<?> envelope) {
+        PendingRequest<?> handed = DispatchContext.current().request;
+        if (handed != null && handed.envelope == envelope) {
+            return true;
+        }
+        PendingRequest<?> awaited = awaiting.isEmpty() ? null : awaiting.get(envelope.id());
+        return awaited != null && !awaited.isDone();
+    }
+
     void skipped(Envelope<?> envelope) {
         LOG.debug("Bus '{}': request {} on topic '{}' was no longer awaited when its responder came to it; skipped",
                 resources.name, envelope.id(), envelope.topic().name());
@@ -318,14 +331,12 @@ final class Requests {
         }
     }
 
-    /** Reports the failure of a responder's stage, which no delivery reports, to the bus's error handler. */
-    void reportFailure(PendingRequest<?> pending, Throwable cause) {
-        reportFailure(pending, pending.responder, cause);
-    }
-
-    /** Reports the failure of the named responder (a fan-out's remote one) to the bus's error handler. */
-    void reportFailure(PendingRequest<?> pending, String responder, Throwable cause) {
-        office.reportFailure(pending.envelope, responder, cause);
+    /**
+     * Reports the failure of a responder's stage or of a fan-out's remote responder, which no delivery reports, to
+     * the bus's error handler; {@code received} tells whether the requester received it.
+     */
+    void reportFailure(PendingRequest<?> pending, String responder, Throwable cause, boolean received) {
+        office.reportFailure(pending.envelope, responder, cause, received);
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.busline.internal;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,13 +26,18 @@ import org.busline.Topic;
  * exactly once. An asynchronous subscription's retained messages enter its mailbox queue under the lock, before
  * any publish that follows can put its own, so they come first; its drain task starts after the lock is released.
  * A synchronous subscription's run on the subscribing thread after the lock is released, so that a handler may
- * publish and subscribe. The lock is held only to store a reference and read a volatile snapshot, or to join routes
- * and queue into an empty mailbox: it never waits, and no handler or report runs under it.
+ * publish, subscribe and wait for other threads. Until they have, the subscription is being handed over
+ * ({@link HandOver}): a publish on one of those topics queues its message behind them, for the subscribing thread
+ * to deliver in order, instead of running the handler on the publisher's thread, where it could overtake the
+ * retained message. The lock is held only to store a reference and read a volatile snapshot, to join routes and
+ * queue into an empty mailbox, or to queue and take a hand-over's message: it never waits, and no handler or report
+ * runs under it.
  *
  * <p><b>Lock order.</b> This lock, then the registry's; never the other way round (the registry never calls here).
  *
  * <p><b>Invariants.</b> {@link Slot#last} changes only under the lock; a kept envelope is the one the interceptors'
- * {@code onPublish} let through, so a vetoed message is never retained.
+ * {@code onPublish} let through, so a vetoed message is never retained. A hand-over leaves its slots when its queue
+ * is empty, under the lock, so no message queued for it is left behind.
  */
 final class RetainedTopics {
     private final Object lock = new Object();
@@ -48,6 +54,8 @@ final class RetainedTopics {
         private final Object lock;
         /** Written under the lock only; volatile so that {@code retained(topic)} reads it without the lock. */
         volatile Envelope<?> last;
+        /** The synchronous subscriptions still being handed this topic's last message; under the lock. */
+        private final List<HandOver> handOvers = new ArrayList<>(0);
 
         Slot(Topic<?> topic, Object lock) {
             this.topic = topic;
@@ -56,13 +64,49 @@ final class RetainedTopics {
 
         /**
          * Keeps a published message as the topic's last, and returns the subscribers it goes to, read under the same
-         * lock so that no subscription made meanwhile receives it twice or never.
+         * lock so that no subscription made meanwhile receives it twice or never. A subscription still being handed
+         * over gets it queued instead, and is left out of the returned state.
          */
         Route.State keep(Route route, Envelope<?> envelope) {
             synchronized (lock) {
                 last = envelope;
-                return route.state;
+                Route.State state = route.state;
+                return handOvers.isEmpty() ? state : divert(route, state, envelope);
             }
+        }
+
+        private Route.State divert(Route route, Route.State state, Envelope<?> envelope) {
+            List<Subscriber> others = new ArrayList<>(state.subscribers.length);
+            for (Subscriber subscriber : state.subscribers) {
+                HandOver handOver = null;
+                for (HandOver candidate : handOvers) {
+                    if (candidate.subscriber == subscriber) {
+                        handOver = candidate;
+                    }
+                }
+                if (handOver == null) {
+                    others.add(subscriber);
+                } else {
+                    handOver.messages.add(envelope);
+                }
+            }
+            return others.size() == state.subscribers.length ? state
+                    : new Route.State(route.topic, others.toArray(new Subscriber[0]), true);
+        }
+    }
+
+    /**
+     * A synchronous subscription being handed its retained messages: they, then what was published on their topics
+     * meanwhile, in order, delivered on the subscribing thread.
+     */
+    private static final class HandOver {
+        final Subscriber subscriber;
+        /** Under the lock. */
+        final ArrayDeque<Envelope<?>> messages = new ArrayDeque<>();
+        final List<Slot> slots = new ArrayList<>(1);
+
+        HandOver(Subscriber subscriber) {
+            this.subscriber = subscriber;
         }
     }
 
@@ -100,13 +144,24 @@ final class RetainedTopics {
         synchronized (lock) {
             made = subscribe.get();
             for (Subscriber subscriber : subscribers.apply(made)) {
+                HandOver handOver = null;
                 for (Slot slot : slots.values()) {
                     Envelope<?> last = slot.last;
                     if (last == null || !subscriber.selector.matches(slot.topic)) {
                         continue;
                     }
-                    after.add(subscriber.mailbox != null ? toMailbox(subscriber, last) : () -> toHandler(subscriber,
-                            last));
+                    if (subscriber.mailbox != null) {
+                        after.add(toMailbox(subscriber, last));
+                        continue;
+                    }
+                    if (handOver == null) {
+                        handOver = new HandOver(subscriber);
+                        HandOver started = handOver;
+                        after.add(() -> handOver(started));
+                    }
+                    handOver.messages.add(last);
+                    handOver.slots.add(slot);
+                    slot.handOvers.add(handOver);
                 }
             }
         }
@@ -135,16 +190,46 @@ final class RetainedTopics {
         return subscriber.mailbox::startDraining;
     }
 
-    /** On the subscribing thread, as a send to that one subscriber; its failure is reported, never thrown here. */
-    private void toHandler(Subscriber subscriber, Envelope<?> last) {
-        if (!subscriber.isActive()) {
-            return;
+    /**
+     * On the subscribing thread: delivers a hand-over's messages until none is left, then ends it; after the current
+     * message when called from a handler. Failures are reported, never thrown here.
+     */
+    private void handOver(HandOver handOver) {
+        DispatchContext context = DispatchContext.current();
+        if (context.dispatching) {
+            context.queue(() -> deliverAll(handOver));
+        } else {
+            deliverAll(handOver);
         }
-        try {
-            dispatcher.deliverTo(subscriber, last);
-        } catch (DeliveryException propagated) {
-            // propagateFailures() makes a publisher learn of its message's failure; the subscriber is no publisher,
-            // and the failure was reported to the error handler and dead-lettered already.
+    }
+
+    private void deliverAll(HandOver handOver) {
+        Error fatal = null;
+        while (true) {
+            Envelope<?> next;
+            synchronized (lock) {
+                next = handOver.messages.poll();
+                if (next == null) {
+                    for (Slot slot : handOver.slots) {
+                        slot.handOvers.remove(handOver);
+                    }
+                    break;
+                }
+            }
+            if (handOver.subscriber.isActive()) {
+                try {
+                    dispatcher.deliverRetained(handOver.subscriber, next);
+                } catch (DeliveryException propagated) {
+                    // propagateFailures() makes a publisher learn of its message's failure; the subscriber is no
+                    // publisher, and the failure was reported to the error handler and dead-lettered already.
+                } catch (Error error) {
+                    // A handler's Error, rethrown once every queued message has had its turn: none is stranded.
+                    fatal = fatal == null ? error : fatal;
+                }
+            }
+        }
+        if (fatal != null) {
+            throw fatal;
         }
     }
 

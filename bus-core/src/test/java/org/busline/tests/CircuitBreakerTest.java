@@ -181,6 +181,8 @@ class CircuitBreakerTest {
             assertThat(letter.attempts()).isEqualTo(2);
             assertThat(letter.cause()).isSameAs(thrown.get(1));
         });
+        assertThat(harness.failures).as("the error handler gets the last attempt's failure")
+                .singleElement().satisfies(failure -> assertThat(failure.cause()).isSameAs(thrown.get(1)));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.busline.tests;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
 import java.util.List;
@@ -82,6 +83,21 @@ class CorrelationTest {
             assertThat(envelope.causationId()).isNull();
         });
         assertThat(seen.get(0).correlationId()).isNotEqualTo(seen.get(1).correlationId());
+    }
+
+    @Test
+    void aRestoredEnvelopeWithANullHeaderFailsNamingTheHeaderAndTopic() {
+        Map<String, String> nullValue = new java.util.HashMap<>();
+        nullValue.put("tenant", null);
+        Map<String, String> nullName = new java.util.HashMap<>();
+        nullName.put(null, "t-1");
+
+        assertThatThrownBy(() -> Envelope.restore("id-1", ORDERS, new OrderPlaced("o-1"), null, null, null,
+                nullValue)).isInstanceOf(NullPointerException.class)
+                .hasMessage("header 'tenant' of a message on topic '" + ORDERS.name() + "' has a null value");
+        assertThatThrownBy(() -> Envelope.restore("id-1", ORDERS, new OrderPlaced("o-1"), null, null, null,
+                nullName)).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("has a null name (value 't-1')");
     }
 
     @Test

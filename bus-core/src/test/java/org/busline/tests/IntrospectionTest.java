@@ -102,6 +102,16 @@ class IntrospectionTest {
     }
 
     @Test
+    void aClosedBusHasNoSubscribersAsItRefusesPublishes() {
+        MessageBus bus = MessageBus.builder().build();
+        bus.subscribe(PLACED, placed -> { });
+        bus.close();
+
+        assertThat(bus.hasSubscribers(PLACED)).isFalse();
+        assertThat(bus.hasSubscribers(Placed.class)).isFalse();
+    }
+
+    @Test
     void respondersDoNotCountAsSubscribers() {
         try (MessageBus bus = MessageBus.builder().build()) {
             bus.respond(QUOTE, String::length);

@@ -6,11 +6,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.busline.DeadLetter;
 import org.busline.Delivery;
 import org.busline.DeliveryException;
 import org.busline.MessageBus;
+import org.busline.RequestException;
 import org.busline.Topic;
 import org.busline.spi.Interceptor;
 import org.busline.tests.CapturedLogs.Event;
@@ -127,6 +132,62 @@ class LoggingTest {
                 .extracting(Event::level).containsExactly(Level.DEBUG);
         assertThat(CapturedLogs.containing("Bus 'log-request'")).extracting(Event::level)
                 .doesNotContain(Level.ERROR);
+    }
+
+    @Test
+    void aSubscriptionToTheDeadLettersOfOtherTopicsOrSubscriptionsDoesNotCountAsHandling() {
+        try (MessageBus bus = MessageBus.builder().name("log-typed").build()) {
+            bus.subscribeDeadLetters(QUOTES, (message, letter) -> { }, Delivery.sync().name("quote-dlq"));
+            bus.subscribeDeadLetters("another", letter -> { }, Delivery.sync().name("another-dlq"));
+            bus.subscribeDeadLetters("failing", letter -> { }, Delivery.sync().name("failing-dlq"));
+            bus.subscribe(ORDERS, order -> {
+                throw new IllegalStateException("nobody's");
+            }, Delivery.sync().name("unwatched"));
+            bus.subscribe(QUOTES, quote -> {
+                throw new IllegalStateException("the quote module's");
+            }, Delivery.sync().name("failing"));
+            bus.publish(ORDERS, "o-1");
+            bus.publish(QUOTES, "q-1");
+        }
+
+        assertThat(CapturedLogs.containing("Bus 'log-typed': subscription 'unwatched' failed"))
+                .extracting(Event::level).containsExactly(Level.ERROR);
+        List<Event> watched = failures("log-typed");
+        assertThat(watched).extracting(Event::level).containsExactly(Level.DEBUG);
+        assertThat(watched.get(0).message()).contains("handled by DeadLetter subscription 'quote-dlq'");
+    }
+
+    @Test
+    void responderFailureAfterTheRequesterStoppedWaitingIsAnError() throws Exception {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        CountDownLatch requesterGaveUp = new CountDownLatch(1);
+        CountDownLatch responderFailed = new CountDownLatch(1);
+        CompletableFuture<Integer> stage = new CompletableFuture<>();
+        try (MessageBus bus = MessageBus.builder().name("log-late-failure").build()) {
+            bus.respond(QUOTES, request -> {
+                try {
+                    requesterGaveUp.await();
+                    throw new IllegalStateException("too late to tell the requester");
+                } finally {
+                    responderFailed.countDown();
+                }
+            }, Delivery.async(pool).name("failing"));
+            bus.respondAsync(ORDERS, request -> stage, Delivery.sync().name("failing-stage"));
+            CompletableFuture<Integer> quote = bus.request(QUOTES, "q", Integer.class, Duration.ofMillis(50));
+            CompletableFuture<Integer> order = bus.request(ORDERS, "o", Integer.class, Duration.ofMillis(50));
+            assertThatThrownBy(quote::get).hasRootCauseInstanceOf(RequestException.class);
+            assertThatThrownBy(order::get).hasRootCauseInstanceOf(RequestException.class);
+
+            requesterGaveUp.countDown();
+            stage.completeExceptionally(new IllegalStateException("a stage failing too late"));
+            assertThat(responderFailed.await(10, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            pool.shutdown();
+        }
+
+        assertThat(failures("log-late-failure")).extracting(Event::level).containsExactly(Level.ERROR);
+        assertThat(CapturedLogs.containing("Bus 'log-late-failure': subscription 'failing-stage' failed"))
+                .extracting(Event::level).containsExactly(Level.ERROR);
     }
 
     @Test

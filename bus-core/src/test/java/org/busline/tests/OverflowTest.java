@@ -7,9 +7,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.busline.Delivery;
 import org.busline.DroppedMessage;
 import org.busline.MailboxFullException;
@@ -166,6 +168,51 @@ class OverflowTest {
             assertThat(d.envelope().payload()).isEqualTo(7);
             assertThat(d.reason()).isEqualTo(DroppedMessage.Reason.EXECUTOR_REJECTED);
         });
+    }
+
+    @Test
+    void anExecutorThatThrowsSomethingElseHasItsMessagesReportedAndTheSubscriptionRecovers() throws Exception {
+        AtomicBoolean broken = new AtomicBoolean(true);
+        Executor flaky = task -> {
+            if (broken.get()) {
+                // As a pool that cannot start a thread throws OutOfMemoryError; not RejectedExecutionException.
+                throw new IllegalStateException("unable to create native thread");
+            }
+            executor.execute(task);
+        };
+        CountDownLatch four = new CountDownLatch(4);
+        bus.subscribe(Integer.class, n -> {
+            handled.add(n);
+            four.countDown();
+        }, Delivery.async(flaky).name("flaky"));
+        List<Integer> after = new CopyOnWriteArrayList<>();
+        bus.subscribe(Integer.class, after::add, Delivery.sync().name("after"));
+
+        PublishResult refused = bus.publish(1);
+
+        assertThat(refused.completion()).failsWithin(5, TimeUnit.SECONDS);
+        assertThat(after).as("the next subscription still got it").containsExactly(1);
+        assertThat(dropped).singleElement().satisfies(d -> {
+            assertThat(d.envelope().payload()).isEqualTo(1);
+            assertThat(d.reason()).isEqualTo(DroppedMessage.Reason.EXECUTOR_REJECTED);
+        });
+
+        broken.set(false);
+        for (int n = 2; n <= 5; n++) {
+            bus.publish(n);
+        }
+        assertThat(four.await(5, TimeUnit.SECONDS)).as("the mailbox has its slot back").isTrue();
+        assertThat(handled).containsExactly(2, 3, 4, 5);
+    }
+
+    @Test
+    void aDirectExecutorsHandlerErrorIsTheHandlersNotARefusal() {
+        bus.subscribe(Integer.class, n -> {
+            throw new AssertionError("the handler's own");
+        }, Delivery.async(Runnable::run).name("direct"));
+
+        assertThatThrownBy(() -> bus.publish(1)).isInstanceOf(AssertionError.class).hasMessage("the handler's own");
+        assertThat(dropped).isEmpty();
     }
 
     @Test

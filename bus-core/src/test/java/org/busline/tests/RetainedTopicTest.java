@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.busline.DeadMessage;
@@ -365,6 +367,78 @@ class RetainedTopicTest {
     }
 
     @Test
+    void messagePublishedWhileTheRetainedOneIsHandedOverComesAfterIt() throws Exception {
+        CountDownLatch handingOver = new CountDownLatch(1);
+        CountDownLatch published = new CountDownLatch(1);
+        // Holds the late subscription's retained delivery until another thread has published the next price.
+        Interceptor holdRetained = new Interceptor() {
+            @Override
+            public boolean beforeDelivery(Envelope<?> envelope, String subscriber) {
+                if (subscriber.equals("late") && envelope.payload().equals(new Price("ACME", 1))) {
+                    handingOver.countDown();
+                    await(published);
+                }
+                return true;
+            }
+        };
+        try (MessageBus bus = MessageBus.builder().retain(PRICES).interceptor(holdRetained).build()) {
+            bus.publish(PRICES, new Price("ACME", 1));
+            List<Integer> received = new CopyOnWriteArrayList<>();
+            Thread subscriber = new Thread(() -> bus.subscribe(PRICES, price -> received.add(price.cents()),
+                    Delivery.sync().name("late")));
+            subscriber.start();
+            await(handingOver);
+
+            bus.publish(PRICES, new Price("ACME", 2));
+            published.countDown();
+            join(subscriber);
+
+            assertThat(received).as("the retained price first, then the newer one, each once").containsExactly(1, 2);
+            bus.publish(PRICES, new Price("ACME", 3));
+            assertThat(received).as("after the hand-over, on the publisher's thread again").containsExactly(1, 2, 3);
+        }
+    }
+
+    @Test
+    void retainedHandlerPublishingOnItsOwnTopicReceivesThatMessageAfterTheRetainedOne() {
+        try (MessageBus bus = MessageBus.builder().retain(PRICES).build()) {
+            bus.publish(PRICES, new Price("ACME", 1));
+            List<Integer> received = new ArrayList<>();
+            bus.subscribe(PRICES, price -> {
+                received.add(price.cents());
+                if (price.cents() == 1) {
+                    bus.publish(PRICES, new Price("ACME", 2));
+                    received.add(-1);   // the nested publish has not reached this handler yet
+                }
+            });
+
+            assertThat(received).containsExactly(1, -1, 2);
+            assertThat(bus.retained(PRICES)).contains(new Price("ACME", 2));
+        }
+    }
+
+    @Test
+    void anErrorOfTheRetainedHandlerStrandsNoMessageOfTheHandOver() {
+        try (MessageBus bus = MessageBus.builder().retain(PRICES).retain(OTHER).build()) {
+            bus.publish(PRICES, new Price("ACME", 1));
+            bus.publish(OTHER, "kept");
+            List<Object> received = new ArrayList<>();
+
+            assertThatThrownBy(() -> bus.subscribePattern("*", envelope -> {
+                received.add(envelope.payload());
+                if (envelope.payload() instanceof Price) {
+                    throw new AssertionError("fatal");
+                }
+            })).isInstanceOf(AssertionError.class).hasMessage("fatal");
+
+            assertThat(received).containsExactly(new Price("ACME", 1), "kept");
+            bus.publish(OTHER, "later");
+            assertThat(received).as("the hand-over ended: publishes reach the handler directly")
+                    .containsExactly(new Price("ACME", 1), "kept", "later");
+        }
+    }
+
+    @Test
     void aTopicThatIsNotRetainedIsRefusedByName() {
         try (MessageBus bus = MessageBus.builder().retain(PRICES).build()) {
             assertThatThrownBy(() -> bus.retained(OTHER))
@@ -397,6 +471,15 @@ class RetainedTopicTest {
             bus.subscribe(PRICES, received::add);
             assertThat(received).isEmpty();
             assertThatThrownBy(() -> bus.retained(PRICES)).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            assertThat(latch.await(10, TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
         }
     }
 

@@ -111,4 +111,19 @@ class SubscriptionNamingTest {
         assertThat(bus.subscribe(Circle.class, circle -> { }, Delivery.sync().name("ledger")).name())
                 .isEqualTo("ledger");
     }
+
+    @Test
+    void aRegistrationsGivenNameIsTakenWhileItIsOpen() {
+        Subscription registration = bus.register(new Listener(), Delivery.sync().name("billing"));
+        assertThat(registration.name()).isEqualTo("billing");
+
+        assertThatThrownBy(() -> bus.subscribe(Circle.class, circle -> { }, Delivery.sync().name("billing")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'billing' is already used");
+        assertThatThrownBy(() -> bus.register(new Listener(), Delivery.sync().name("billing")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'billing' is already used");
+
+        registration.close();
+        assertThat(bus.subscribe(Circle.class, circle -> { }, Delivery.sync().name("billing")).name())
+                .isEqualTo("billing");
+    }
 }
