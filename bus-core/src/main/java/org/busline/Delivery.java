@@ -284,6 +284,11 @@ public final class Delivery {
      * that must roll back. The other subscribers still receive the message; then {@code publish} throws a
      * {@link DeliveryException} whose cause is the failure. The error handler is called as usual.
      *
+     * <p>A publish made from inside a synchronous handler of the same bus is delivered after the current message
+     * (breadth first), once that handler has returned, so it cannot throw: its failure fails the nested publish's
+     * {@link PublishResult#completion()} and, from there, nothing else. A publish on another bus, from a handler of
+     * this one, is delivered within the call and throws as usual.
+     *
      * @return the refined delivery
      * @throws IllegalStateException if this delivery is asynchronous
      */

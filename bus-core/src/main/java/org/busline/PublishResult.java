@@ -6,7 +6,9 @@ import java.util.concurrent.CompletableFuture;
  * What a publish did: how many subscriptions the message reached, and a future of its delivery.
  *
  * <p>Thread-safe. For a message whose subscribers are all synchronous, the result is complete when
- * {@code publish} returns and costs no allocation.
+ * {@code publish} returns and costs no allocation; except for a publish from inside a synchronous handler of the same
+ * bus, which is delivered after the current message: its result counts the subscriptions it is handed to, and its
+ * completion follows once they have handled it.
  */
 public interface PublishResult {
     /**

@@ -78,7 +78,7 @@ public final class DefaultMessageBus implements MessageBus {
 
     @Override
     public Optional<Envelope<?>> currentEnvelope() {
-        return Optional.ofNullable(DispatchContext.current().envelope(resources));
+        return Optional.ofNullable(resources.context().envelope(resources));
     }
 
     // ---------------------------------------------------------------------------------------------- publishing
@@ -252,7 +252,7 @@ public final class DefaultMessageBus implements MessageBus {
         if (module.isBlank()) {
             throw new IllegalArgumentException("module must not be blank, but was '" + module + "'");
         }
-        DispatchContext context = DispatchContext.current();
+        DispatchContext context = resources.context();
         String outer = context.module;
         context.module = module;
         try {

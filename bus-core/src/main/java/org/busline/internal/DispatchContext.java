@@ -5,11 +5,13 @@ import org.busline.Envelope;
 import org.busline.Topic;
 
 /**
- * What one thread is doing on the bus: the message its handler is handling now, and the messages published from
+ * What one thread is doing on one bus: the message its handler is handling now, and the messages published from
  * inside synchronous handlers that wait for the current delivery to finish.
  *
- * <p>Thread-confined: one instance per thread, reached through a {@link ThreadLocal} once per publish, and never
- * shared, so its fields need no synchronization.
+ * <p>Thread-confined: one instance per thread and bus ({@link Resources#context()}), reached through the bus's
+ * {@link ThreadLocal} once per publish, and never shared, so its fields need no synchronization. Per bus, because a
+ * handler of one bus that publishes on another is no nested publish there: the other bus delivers at once, within
+ * that {@code publish}, as for any publisher, and its {@code propagateFailures()} reaches the caller.
  *
  * <p>The current message is recorded in one of two ways. The allocation-free path ({@code deliverFast}) records its
  * topic and payload and makes the envelope only on demand ({@link #envelope(Resources)}), from
@@ -17,8 +19,6 @@ import org.busline.Topic;
  * which takes precedence over a topic and payload recorded by an outer frame and leaves them intact underneath.
  */
 final class DispatchContext {
-    private static final ThreadLocal<DispatchContext> CURRENT = ThreadLocal.withInitial(DispatchContext::new);
-
     /** True while this thread runs synchronous handlers; a publish then queues instead of recursing. */
     boolean dispatching;
     /** The message being handled on this thread by the allocation-free path, or null; the topic means nothing
@@ -54,10 +54,6 @@ final class DispatchContext {
     long drainsBegun;
 
     private ArrayDeque<Runnable> queued;
-
-    static DispatchContext current() {
-        return CURRENT.get();
-    }
 
     /** The current message's envelope, made now if nobody needed it before. Null outside any handler. */
     Envelope<?> envelope(Resources bus) {

@@ -53,7 +53,7 @@ final class Dispatcher {
     /** Publishes a payload to every subscription of its route. */
     PublishResult publish(Route route, Object payload) {
         resources.checkOpen("publish");
-        DispatchContext context = DispatchContext.current();
+        DispatchContext context = resources.context();
         if (boundaries != null) {
             boundaries.checkPublish(route.topic, context);
         }
@@ -73,7 +73,7 @@ final class Dispatcher {
     PublishResult publish(Envelope<?> envelope) {
         resources.checkOpen("publish");
         Route route = registry.route(envelope.topic());
-        DispatchContext context = DispatchContext.current();
+        DispatchContext context = resources.context();
         if (boundaries != null) {
             boundaries.checkPublish(route.topic, context);
         }
@@ -214,7 +214,7 @@ final class Dispatcher {
 
     /** Delivers a message published from inside a synchronous handler, once the current delivery is done. */
     private void deliverDeferred(List<Subscriber> targets, Envelope<?> envelope, Results.Tracker tracker) {
-        DispatchContext context = DispatchContext.current();
+        DispatchContext context = resources.context();
         Envelope<?> outer = context.enter(envelope);
         try {
             for (Subscriber subscriber : targets) {
@@ -286,7 +286,7 @@ final class Dispatcher {
     /** Sends a payload to one subscription of its route. */
     PublishResult send(Route route, Object payload) {
         resources.checkOpen("send");
-        DispatchContext context = DispatchContext.current();
+        DispatchContext context = resources.context();
         if (boundaries != null) {
             boundaries.checkPublish(route.topic, context);
         }
@@ -402,7 +402,7 @@ final class Dispatcher {
      * @throws DeliveryException if the subscriber propagates failures and this one failed (reported already)
      */
     void deliverRetained(Subscriber target, Envelope<?> envelope) {
-        DispatchContext context = DispatchContext.current();
+        DispatchContext context = resources.context();
         if (!context.dispatching) {
             sendToSync(target, envelope, context);
             return;

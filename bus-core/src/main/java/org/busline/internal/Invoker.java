@@ -233,7 +233,7 @@ final class Invoker {
         if (subscriber.module == null) {
             return callInside(subscriber, envelope);
         }
-        DispatchContext context = DispatchContext.current();
+        DispatchContext context = resources.context();
         String outer = context.module;
         context.module = subscriber.module;
         try {

@@ -86,6 +86,7 @@ final class Mailbox {
 
     private final Invoker invoker;
     private final DeadLetterOffice office;
+    private final Resources resources;
     private final Propagation propagation;
     private final Subscriber owner;
     private final Settings settings;
@@ -128,7 +129,7 @@ final class Mailbox {
      * with a slot nobody holds. A failure of the task itself, run on this thread by a direct executor, is rethrown.
      */
     private Throwable execute(Runnable task) {
-        DispatchContext context = DispatchContext.current();
+        DispatchContext context = resources.context();
         long begun = context.drainsBegun;
         try {
             settings.executor().execute(task);
@@ -141,11 +142,12 @@ final class Mailbox {
         }
     }
 
-    Mailbox(Invoker invoker, DeadLetterOffice office, Propagation propagation, boolean interceptors, Subscriber owner,
+    Mailbox(Invoker invoker, DeadLetterOffice office, Resources resources, boolean interceptors, Subscriber owner,
             Settings settings) {
         this.invoker = invoker;
         this.office = office;
-        this.propagation = propagation;
+        this.resources = resources;
+        this.propagation = resources.propagation;
         this.owner = owner;
         this.settings = settings;
         this.room = new MailboxCapacity(settings.capacity());
@@ -369,7 +371,7 @@ final class Mailbox {
 
     /** Drains in a slot already taken, first resuming {@code resumed} if it is not null. */
     private void drain(MailboxRetry resumed) {
-        DispatchContext context = DispatchContext.current();
+        DispatchContext context = resources.context();
         context.drainsBegun++;
         boolean inline = context.startingDrain;
         long began = System.nanoTime();
@@ -505,7 +507,7 @@ final class Mailbox {
 
     /** Runs a drain task for a drainer slot already taken. */
     private void start() {
-        DispatchContext context = DispatchContext.current();
+        DispatchContext context = resources.context();
         boolean outer = context.startingDrain;
         context.startingDrain = true;
         try {

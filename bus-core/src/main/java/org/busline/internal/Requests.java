@@ -118,7 +118,7 @@ final class Requests {
                             + "' failed: request() must not be called after close()", null));
         }
         Route route = registry.responderRoute(topic);
-        DispatchContext context = DispatchContext.current();
+        DispatchContext context = resources.context();
         if (resources.boundaries != null) {
             resources.boundaries.checkPublish(topic, context);
         }
@@ -165,7 +165,7 @@ final class Requests {
         }
         Route route = registry.responderRoute(topic);
         if (resources.boundaries != null) {
-            resources.boundaries.checkPublish(topic, DispatchContext.current());
+            resources.boundaries.checkPublish(topic, resources.context());
         }
         Subscriber[] targets = route.state.subscribers;
         String[] names = new String[targets.length];
@@ -175,7 +175,7 @@ final class Requests {
             fansOut[i] = targets[i].envelopeHandler instanceof ResponderHandler handler && handler.fansOut();
         }
         Gathering<R> gathering = new Gathering<>(this, options, names, fansOut);
-        DispatchContext context = DispatchContext.current();
+        DispatchContext context = resources.context();
         Envelope<?> cause = context.envelope(resources);
         String correlation = null;
         for (int i = 0; i < targets.length && !gathering.isFinished(); i++) {
@@ -290,7 +290,7 @@ final class Requests {
 
     /** The request a responder's handler was given: handed over by this thread, or else awaited by id. */
     PendingRequest<?> pendingFor(Envelope<?> envelope) {
-        PendingRequest<?> handed = DispatchContext.current().request;
+        PendingRequest<?> handed = resources.context().request;
         if (handed != null && handed.envelope == envelope) {
             return handed;
         }
@@ -302,7 +302,7 @@ final class Requests {
      * responder's), or it still awaits the reply. False once it stopped waiting (deadline, cancel, close).
      */
     boolean requesterReceives(Envelope<?> envelope) {
-        PendingRequest<?> handed = DispatchContext.current().request;
+        PendingRequest<?> handed = resources.context().request;
         if (handed != null && handed.envelope == envelope) {
             return true;
         }

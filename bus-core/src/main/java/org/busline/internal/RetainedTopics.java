@@ -195,7 +195,7 @@ final class RetainedTopics {
      * message when called from a handler. Failures are reported, never thrown here.
      */
     private void handOver(HandOver handOver) {
-        DispatchContext context = DispatchContext.current();
+        DispatchContext context = resources.context();
         if (context.dispatching) {
             context.queue(() -> deliverAll(handOver));
         } else {

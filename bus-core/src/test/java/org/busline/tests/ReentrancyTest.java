@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.busline.Delivery;
+import org.busline.DeliveryException;
 import org.busline.MessageBus;
 import org.busline.PublishResult;
 import org.busline.Topic;
@@ -75,5 +77,32 @@ class ReentrancyTest {
             assertThat(result.reached()).isEqualTo(1);
             assertThat(result.completion()).succeedsWithin(0, TimeUnit.SECONDS);
         });
+    }
+
+    @Test
+    void aHandlersPublishOnAnotherBusIsDeliveredWithinThatCallAndPropagatesItsFailure() {
+        try (MessageBus billing = MessageBus.builder().name("billing").build()) {
+            List<String> order = new ArrayList<>();
+            billing.subscribe(CHAIN, n -> {
+                order.add("billing handled " + n);
+                throw new IllegalStateException("roll back " + n);
+            }, Delivery.sync().name("charge").propagateFailures());
+            List<Throwable> caught = new ArrayList<>();
+            bus.subscribe(CHAIN, n -> {
+                try {
+                    billing.publish(CHAIN, n);
+                } catch (DeliveryException failed) {
+                    caught.add(failed);
+                }
+                order.add("billing.publish returned");
+                assertThat(billing.currentEnvelope()).as("billing is handling nothing here").isEmpty();
+            });
+
+            bus.publish(CHAIN, 7);
+
+            assertThat(order).containsExactly("billing handled 7", "billing.publish returned");
+            assertThat(caught).singleElement().satisfies(failure -> assertThat(failure).hasRootCauseMessage(
+                    "roll back 7"));
+        }
     }
 }
