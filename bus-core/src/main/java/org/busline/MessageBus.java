@@ -81,6 +81,20 @@ public interface MessageBus extends AutoCloseable {
     String name();
 
     /**
+     * Completes an envelope that is stored now to be published later, by another thread or process (a transactional
+     * outbox writes it in the caller's transaction): as {@link #publish(Envelope)} would, it gets a timestamp if it has
+     * none and, from inside a handler, the handler's message's correlation id (unless it carries its own) and id as
+     * causation; then the interceptors' {@link Interceptor#onStore} add what must travel with it (an observability
+     * module, the trace context). Nothing is published or delivered.
+     *
+     * @param envelope the message; not null
+     * @param <T>      the payload's type
+     * @return the envelope to store, never null
+     * @throws NullPointerException  if {@code envelope} is null, or an interceptor returned null
+     */
+    <T> Envelope<T> stamp(Envelope<T> envelope);
+
+    /**
      * Returns the envelope of the message that the calling thread is handling now: the message of the handler,
      * envelope handler, pattern handler or responder running on this thread, whatever its delivery (synchronous,
      * the allocation-free path of payload handlers, an asynchronous subscription's mailbox drain, a retry), so that a

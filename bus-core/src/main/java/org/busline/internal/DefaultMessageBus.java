@@ -77,6 +77,12 @@ public final class DefaultMessageBus implements MessageBus {
     }
 
     @Override
+    public <T> Envelope<T> stamp(Envelope<T> envelope) {
+        Objects.requireNonNull(envelope, "envelope");
+        return dispatcher.store(resources.stamp(envelope, resources.context().envelope(resources)));
+    }
+
+    @Override
     public Optional<Envelope<?>> currentEnvelope() {
         return Optional.ofNullable(resources.context().envelope(resources));
     }

@@ -2,6 +2,7 @@ package org.busline.internal;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import org.busline.Envelope;
 import org.busline.NoConsumerException;
 import org.busline.PublishResult;
@@ -243,6 +244,15 @@ final class Dispatcher {
                 context.fatal(error);
             }
         }
+    }
+
+    /** Runs the interceptors' {@code onStore} on a message stored for a later publish. */
+    <T> Envelope<T> store(Envelope<T> envelope) {
+        for (Interceptor interceptor : interceptors) {
+            envelope = Objects.requireNonNull(interceptor.onStore(envelope),
+                    () -> "interceptor " + interceptor + " returned null from onStore");
+        }
+        return envelope;
     }
 
     /** Runs the interceptors' {@code onPublish}; null if one vetoed the message. */

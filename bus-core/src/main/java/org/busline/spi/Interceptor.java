@@ -26,6 +26,19 @@ public interface Interceptor {
     }
 
     /**
+     * Called when a message is stored now to be published later, elsewhere ({@code MessageBus.stamp}, which a
+     * transactional outbox calls as it writes the message), on the storing thread: the place to add what must travel
+     * with it, such as the current trace context. The later publish runs {@link #onPublish} as any does.
+     *
+     * @param envelope the message; not null
+     * @param <T>      the payload's type
+     * @return the envelope to store: the same, or a copy with added headers; not null
+     */
+    default <T> Envelope<T> onStore(Envelope<T> envelope) {
+        return envelope;
+    }
+
+    /**
      * Called before each delivery, on the thread that will run the handler.
      *
      * @param envelope   the message; not null

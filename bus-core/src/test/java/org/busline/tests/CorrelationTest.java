@@ -16,6 +16,7 @@ import org.busline.Envelope;
 import org.busline.EnvelopeHandler;
 import org.busline.MessageBus;
 import org.busline.Topic;
+import org.busline.spi.Interceptor;
 import org.busline.tests.Events.OrderPlaced;
 import org.busline.tests.Events.PaymentFailed;
 import org.junit.jupiter.api.AfterEach;
@@ -83,6 +84,37 @@ class CorrelationTest {
             assertThat(envelope.causationId()).isNull();
         });
         assertThat(seen.get(0).correlationId()).isNotEqualTo(seen.get(1).correlationId());
+    }
+
+    @Test
+    void aMessageStampedForALaterPublishCarriesTheHandlersCorrelationAndWhatInterceptorsStoreWithIt() {
+        Interceptor tracing = new Interceptor() {
+            @Override
+            public <T> Envelope<T> onStore(Envelope<T> envelope) {
+                return envelope.withHeader("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+            }
+        };
+        List<Envelope<?>> stored = new CopyOnWriteArrayList<>();
+        List<Envelope<?>> delivered = new CopyOnWriteArrayList<>();
+        try (MessageBus stamping = MessageBus.builder().interceptor(tracing).build()) {
+            stamping.subscribeEnvelopes(ORDERS, order -> stored.add(stamping.stamp(Envelope.of(PAYMENTS,
+                    new PaymentFailed(order.payload().orderId())))), Delivery.sync());
+            stamping.subscribeEnvelopes(PAYMENTS, delivered::add, Delivery.sync());
+            Envelope<OrderPlaced> order = Envelope.of(ORDERS, new OrderPlaced("o-1")).withCorrelationId("flow-1");
+
+            stamping.publish(order);
+            assertThat(delivered).as("stamping publishes nothing").isEmpty();
+            Envelope<?> payment = stored.get(0);
+            assertThat(payment.correlationId()).isEqualTo("flow-1");
+            assertThat(payment.causationId()).isEqualTo(order.id());
+            assertThat(payment.timestamp()).isNotNull();
+            assertThat(payment.header("traceparent")).startsWith("00-0af7");
+
+            Envelope<?> outside = stamping.stamp(Envelope.of(NOTES, "n"));
+            assertThat(outside.correlationId()).isEqualTo(outside.id());
+            assertThat(outside.causationId()).isNull();
+        }
+        assertThatThrownBy(() -> bus.stamp(null)).isInstanceOf(NullPointerException.class).hasMessage("envelope");
     }
 
     @Test

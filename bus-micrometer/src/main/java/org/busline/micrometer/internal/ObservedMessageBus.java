@@ -65,6 +65,11 @@ public final class ObservedMessageBus implements MessageBus {
         return bus.name();
     }
 
+    @Override
+    public <T> Envelope<T> stamp(Envelope<T> envelope) {
+        return bus.stamp(envelope);
+    }
+
     // ------------------------------------------------------------------------------------------------ observed
 
     @Override

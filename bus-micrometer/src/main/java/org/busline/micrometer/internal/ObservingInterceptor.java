@@ -29,6 +29,7 @@ public final class ObservingInterceptor implements Interceptor {
     private static final Logger LOG = LoggerFactory.getLogger(ObservingInterceptor.class);
     /** Subscriptions of this module itself (dead-letter and state-change counting), never observed. */
     public static final String OWN_PREFIX = "busline-micrometer ";
+    private static final String TRACE_PARENT = "traceparent";
 
     private final ObservationRegistry observations;
     private final ObservationConvention<BusSendContext> sendConvention;
@@ -67,6 +68,11 @@ public final class ObservingInterceptor implements Interceptor {
         if (observations.isNoop()) {
             return envelope;
         }
+        if (observations.getCurrentObservation() == null && envelope.header(TRACE_PARENT) != null) {
+            // Sent elsewhere and published here again (an outbox's relay, a bridge's consumer), outside any
+            // observation: the trace it carries is its own, and its deliveries continue it.
+            return envelope;
+        }
         Frames local = frames.get();
         PendingSend pending = local.pendingFor(envelope.payload());
         BusSendContext context = new BusSendContext(envelope, busName,
@@ -80,6 +86,20 @@ public final class ObservingInterceptor implements Interceptor {
         } else {
             observation.stop();
         }
+        return withHeaders(envelope, context.getCarrier());
+    }
+
+    /**
+     * A message stored for a later publish (an outbox's row): a {@code send} observation, stopped at once, puts the
+     * trace context of the storing thread into its headers, so that its later deliveries join that trace.
+     */
+    @Override
+    public <T> Envelope<T> onStore(Envelope<T> envelope) {
+        if (observations.isNoop()) {
+            return envelope;
+        }
+        BusSendContext context = new BusSendContext(envelope, busName, "publish");
+        Observation.createNotStarted(sendConvention, Conventions.SEND, () -> context, observations).start().stop();
         return withHeaders(envelope, context.getCarrier());
     }
 

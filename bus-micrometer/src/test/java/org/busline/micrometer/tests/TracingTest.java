@@ -34,6 +34,7 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import org.busline.Delivery;
+import org.busline.Envelope;
 import org.busline.MessageBus;
 import org.busline.RetryPolicy;
 import org.busline.Topic;
@@ -136,6 +137,41 @@ class TracingTest {
                 .isEqualTo(sendOrder.getAttributes().asMap().entrySet().stream()
                         .filter(e -> e.getKey().getKey().equals("messaging.message.id"))
                         .map(e -> String.valueOf(e.getValue())).findFirst().orElseThrow());
+    }
+
+    @Test
+    void aMessageStoredForLaterIsDeliveredInTheTraceOfTheStoringThreadAsAnOutboxRelaysIt() throws Exception {
+        CountDownLatch done = new CountDownLatch(1);
+        bus.subscribe(ORDERS, order -> done.countDown(), Delivery.async().name("after-commit"));
+
+        // What bus-outbox does: stamp the envelope in the caller's transaction, publish it later from its relay.
+        Envelope<String> stored = Observation.createNotStarted("checkout", registry)
+                .observe(() -> bus.stamp(Envelope.of(ORDERS, "o-9")));
+        Thread relay = new Thread(() -> bus.publish(stored));
+        relay.start();
+        relay.join(5_000);
+
+        assertThat(done.await(5, TimeUnit.SECONDS)).isTrue();
+        List<SpanData> spans = awaitSpans(3);
+        SpanData checkout = span(spans, "checkout");
+        SpanData send = span(spans, "send orders.placed");
+        assertThat(spans).extracting(SpanData::getTraceId).containsOnly(checkout.getTraceId());
+        assertChild(send, checkout);
+        assertSendAndProcess(send, span(spans, "process orders.placed"));
+    }
+
+    @Test
+    void aMessageThatArrivesWithATraceContextOutsideAnyObservationKeepsIt() throws Exception {
+        String remote = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        CountDownLatch done = new CountDownLatch(1);
+        bus.subscribe(ORDERS, order -> done.countDown(), Delivery.async().name("consumer"));
+
+        bus.publish(Envelope.of(ORDERS, "o-10").withHeader("traceparent", remote));
+
+        assertThat(done.await(5, TimeUnit.SECONDS)).isTrue();
+        SpanData process = span(awaitSpans(1), "process orders.placed");
+        assertThat(process.getTraceId()).isEqualTo("0af7651916cd43dd8448eb211c80319c");
+        assertThat(process.getParentSpanId()).isEqualTo("b7ad6b7169203331");
     }
 
     @Test

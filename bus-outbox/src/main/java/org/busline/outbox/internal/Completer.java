@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntConsumer;
 import java.util.function.Consumer;
 import org.busline.RetryPolicy;
 import org.busline.spi.SerializationException;
@@ -43,7 +42,8 @@ final class Completer {
     private final Clock clock;
     private final Counters counters;
     private final boolean deleteOnCompletion;
-    private final IntConsumer onWritten;
+    /** Called with the rows whose outcomes were written (or given up on), on the completer's thread. */
+    private final Consumer<List<Claimed>> onWritten;
     private final Consumer<Duration> wakeAfter;
     private final BlockingQueue<Outcome> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
@@ -56,7 +56,7 @@ final class Completer {
     private Connection connection;
 
     Completer(Database database, RetryPolicy retry, Clock clock, Counters counters, boolean deleteOnCompletion,
-              String name, IntConsumer onWritten, Consumer<Duration> wakeAfter) {
+              String name, Consumer<List<Claimed>> onWritten, Consumer<Duration> wakeAfter) {
         this.database = database;
         this.retry = retry;
         this.clock = clock;
@@ -131,9 +131,12 @@ final class Completer {
             queue.drainTo(batch, MAX_BATCH - batch.size());
             if (!batch.isEmpty()) {
                 write(batch);
-                int count = batch.size();
+                List<Claimed> rows = new ArrayList<>(batch.size());
+                for (Outcome outcome : batch) {
+                    rows.add(outcome.row());
+                }
                 batch.clear();
-                onWritten.accept(count);
+                onWritten.accept(rows);
             } else if (!running) {
                 return;
             }

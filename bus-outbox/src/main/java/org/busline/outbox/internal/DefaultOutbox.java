@@ -78,7 +78,7 @@ final class DefaultOutbox implements Outbox {
         Objects.requireNonNull(connection, "connection");
         Objects.requireNonNull(envelope, "envelope");
         requireOpen();
-        return writer.write(connection, envelope, key);
+        return writer.write(connection, config.bus().stamp(envelope), key);
     }
 
     @Override

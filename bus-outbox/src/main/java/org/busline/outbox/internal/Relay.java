@@ -9,9 +9,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
@@ -38,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * one short transaction: {@code SELECT ... FOR UPDATE SKIP LOCKED} of due rows of this relay's sinks, oldest first,
  * each the head of its key (no earlier row of its key and sink is pending, in flight or, by default, dead), then an
  * update that sets the lease (owner, expiry), the next fencing token and the attempt count, then commit. Rows locked
- * by another relay's claim are skipped, so relays never wait on each other; a row whose lease ran out is due again.
+ * by another relay's claim are skipped, so relays never wait on each other; a row whose lease ran out is due again,
+ * for the other relays, and for this one once its own delivery of the row has ended ({@link #delivering}).
  * Because only heads are claimed, and a head's successor is not a head until the head is done, two rows of one key
  * and sink are never in flight together, whatever the number of relays and threads.
  *
@@ -59,6 +62,12 @@ final class Relay {
     private final Completer completer;
     private final Thread poller;
     private final AtomicInteger inFlight = new AtomicInteger();
+    /**
+     * The rows this relay claimed whose outcome is not written yet. It never claims them again meanwhile, even once
+     * their lease ran out (a delivery that outlasts its lease): two attempts of one row at once here would fence
+     * each other's completion, and the row would go dead after deliveries that all succeeded. Another relay may.
+     */
+    private final Set<Long> delivering = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean woken = new AtomicBoolean();
     private final String claim;
     private final String lease;
@@ -130,8 +139,11 @@ final class Relay {
         }
     }
 
-    private void released(int rows) {
-        inFlight.addAndGet(-rows);
+    private void released(List<Claimed> rows) {
+        for (Claimed row : rows) {
+            delivering.remove(row.seq());
+        }
+        inFlight.addAndGet(-rows.size());
         wake();
     }
 
@@ -234,6 +246,7 @@ final class Relay {
                     }
                 }
             }
+            rows.removeIf(row -> delivering.contains(row.seq()));
             if (!rows.isEmpty() && database.dialect() == Dialect.POSTGRESQL) {
                 try (PreparedStatement update = claims.prepareStatement(lease)) {
                     update.setString(1, config.owner());
@@ -270,6 +283,7 @@ final class Relay {
         }
         for (Claimed row : rows) {
             inFlight.incrementAndGet();
+            delivering.add(row.seq());
             if (row.attempt() > config.retry().maxAttempts()) {
                 completer.failed(row, new TimeoutException("the lease of attempt " + (row.attempt() - 1)
                         + " ran out before it completed (the relay died or the delivery outlasted the lease)"));

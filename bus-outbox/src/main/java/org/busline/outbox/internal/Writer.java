@@ -41,13 +41,24 @@ final class Writer {
                 + "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, 0, ?)";
     }
 
+    /** What the smallest {@code headers} column holds (MariaDB's TEXT: 65,535 bytes; URL-encoding is ASCII). */
+    static final int MAX_HEADERS = 65_535;
+
+    /** Refuses, before the insert, a value longer than its column, naming it and the topic. */
+    private static void fits(String what, String value, int max, Topic<?> topic) {
+        if (value != null && value.length() > max) {
+            throw new IllegalArgumentException(what + " must have at most " + max + " characters, but had "
+                    + value.length() + " for topic '" + (topic.name().length() > 80
+                    ? topic.name().substring(0, 80) + "…" : topic.name()) + "'");
+        }
+    }
+
     <T> String write(Connection connection, Envelope<T> given, String key) {
         Objects.requireNonNull(connection, "connection");
         Topic<T> topic = given.topic();
-        if (key != null && key.length() > 255) {
-            throw new IllegalArgumentException("key must have at most 255 characters, but had " + key.length()
-                    + " for topic '" + topic.name() + "'");
-        }
+        fits("key", key, 255, topic);
+        fits("the topic's name", topic.name(), 255, topic);
+        fits("header " + TRACE_HEADER, given.header(TRACE_HEADER), 512, topic);
         List<SinkSpec> sinks = routes.of(topic.name());
         if (sinks.isEmpty()) {
             throw new IllegalArgumentException("no durable subscription or sink of the outbox receives topic '"
@@ -67,8 +78,10 @@ final class Writer {
         Envelope<T> envelope = Envelope.restore(given.id(), topic, given.payload(), now, given.correlationId(),
                 given.causationId(), given.headers());
         TypeRegistry.Registration<T> registration = registration(topic);
+        fits("the logical type name", registration.logicalType(), 255, topic);
         byte[] payload = encode(envelope, registration);
         String headers = Headers.encode(envelope.headers());
+        fits("the encoded headers", headers, MAX_HEADERS, topic);
         try (PreparedStatement statement = connection.prepareStatement(insert)) {
             for (SinkSpec sink : sinks) {
                 statement.setString(1, envelope.id());
