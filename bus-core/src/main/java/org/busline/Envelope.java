@@ -70,6 +70,7 @@ public final class Envelope<T> {
      */
     public static <T> Envelope<T> of(Topic<T> topic, T payload) {
         Objects.requireNonNull(topic, "topic");
+        Objects.requireNonNull(payload, "payload");
         return new Envelope<>(null, topic, topic.cast(payload), null, null, null, Map.of());
     }
 
@@ -92,6 +93,7 @@ public final class Envelope<T> {
     public static <T> Envelope<T> restore(String id, Topic<T> topic, T payload, Instant timestamp,
                                           String correlationId, String causationId, Map<String, String> headers) {
         Objects.requireNonNull(topic, "topic");
+        Objects.requireNonNull(payload, "payload");
         Objects.requireNonNull(headers, "headers");
         return new Envelope<>(id, topic, topic.cast(payload), timestamp, correlationId, causationId,
                 copyOf(headers, topic));

@@ -764,8 +764,9 @@ public interface MessageBus extends AutoCloseable {
      * messages still waiting after it go to the dropped-message handler with
      * {@link DroppedMessage.Reason#BUS_CLOSED}, so nothing is lost without a report. Requests still waiting for a reply
      * then fail with {@link RequestException.Reason#BUS_CLOSED}. The bus shuts down the
-     * executor it made itself, never one it was given. Idempotent; must not be called from a handler of this bus
-     * (it would wait for itself).
+     * executor it made itself, never one it was given. Idempotent. Called from a handler of an asynchronous
+     * subscription of this bus, it drains the other mailboxes but does not wait for that one, which cannot drain
+     * while its handler waits: the messages waiting in it are reported as {@code BUS_CLOSED} at once.
      */
     @Override
     void close();

@@ -15,7 +15,8 @@ import java.util.Objects;
  * @param concurrency    how many of its messages may be handled at once: 1 for a synchronous subscription
  * @param capacity       its mailbox's capacity; 0 for a synchronous subscription
  * @param queued         messages waiting in its mailbox, not yet taken by a worker; 0 for a synchronous subscription
- * @param workers        mailbox workers running now (each handles one message at a time); 0 for a synchronous
+ * @param workers        mailbox workers started and not finished (each handles one message at a time), whether
+ *                       running or still waiting for a thread of their executor; 0 for a synchronous
  *                       subscription, whose handler runs inside the publisher's call and is not counted
  * @param retriesPending messages waiting for a scheduled retry
  * @param circuitBreaker the state of its circuit breaker; null if it has none

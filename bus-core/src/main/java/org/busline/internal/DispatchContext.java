@@ -53,6 +53,9 @@ final class DispatchContext {
     /** Counts the drain tasks begun on this thread, so that a mailbox tells a task that failed from one never run. */
     long drainsBegun;
 
+    /** The mailbox whose drain task runs on this thread now, or null: close() must not wait for it here. */
+    Mailbox draining;
+
     private ArrayDeque<Runnable> queued;
 
     /** The current message's envelope, made now if nobody needed it before. Null outside any handler. */

@@ -192,8 +192,9 @@ final class Mailbox {
     private MailboxFullException full(String message) {
         return new MailboxFullException("mailbox of subscription '" + owner.name + "' is full (capacity "
                 + settings.capacity() + ", overflow " + settings.overflow()
-                + (settings.overflow() == OverflowPolicy.BLOCK
-                        ? ", waited " + TimeUnit.NANOSECONDS.toMillis(settings.blockNanos()) + " ms" : "")
+                + (settings.overflow() != OverflowPolicy.BLOCK ? ""
+                        : Thread.currentThread().isInterrupted() ? ", the publisher was interrupted while it waited"
+                        : ", waited " + TimeUnit.NANOSECONDS.toMillis(settings.blockNanos()) + " ms")
                 + "); " + message + " was published to nobody");
     }
 
@@ -373,6 +374,16 @@ final class Mailbox {
     private void drain(MailboxRetry resumed) {
         DispatchContext context = resources.context();
         context.drainsBegun++;
+        Mailbox outer = context.draining;
+        context.draining = this;
+        try {
+            drain(resumed, context);
+        } finally {
+            context.draining = outer;
+        }
+    }
+
+    private void drain(MailboxRetry resumed, DispatchContext context) {
         boolean inline = context.startingDrain;
         long began = System.nanoTime();
         int handled = 0;

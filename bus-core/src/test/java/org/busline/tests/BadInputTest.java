@@ -52,7 +52,7 @@ class BadInputTest {
         assertThatThrownBy(() -> MessageBus.builder().interceptor(null)).isInstanceOf(NullPointerException.class)
                 .hasMessage("interceptor");
         assertThatThrownBy(() -> Envelope.of(orders, null)).isInstanceOf(NullPointerException.class)
-                .hasMessage("message");
+                .hasMessage("payload");
     }
 
     @Test

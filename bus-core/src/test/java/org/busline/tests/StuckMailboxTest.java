@@ -32,6 +32,37 @@ class StuckMailboxTest {
     }
 
     @Test
+    void closeFromAnAsynchronousHandlerDrainsTheOtherMailboxesWithoutWaitingForItsOwn() throws Exception {
+        ExecutorService executor = Executors.newFixedThreadPool(2);
+        CountDownLatch published = new CountDownLatch(1);
+        CountDownLatch closed = new CountDownLatch(1);
+        try {
+            MessageBus bus = bus(Duration.ofSeconds(30));
+            bus.subscribe(OrderPlaced.class, order -> {
+                if (order.orderId().equals("o-1")) {
+                    published.await();
+                    bus.close();
+                    closed.countDown();
+                }
+            }, Delivery.async(executor).name("closing"));
+            for (int i = 1; i <= 3; i++) {
+                bus.publish(new OrderPlaced("o-" + i));
+            }
+            bus.subscribe(String.class, text -> { }, Delivery.async(executor).name("idle"));
+            published.countDown();
+
+            assertThat(closed.await(5, TimeUnit.SECONDS)).as("close returned long before the drain timeout")
+                    .isTrue();
+            assertThat(bus.isClosed()).isTrue();
+            assertThat(dropped).extracting(d -> (Object) d.envelope().payload())
+                    .containsExactly(new OrderPlaced("o-2"), new OrderPlaced("o-3"));
+            assertThat(dropped).allSatisfy(d -> assertThat(d.reason()).isEqualTo(DroppedMessage.Reason.BUS_CLOSED));
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+
+    @Test
     void closeReportsEveryMessageWaitingBehindAHandlerStuckPastTheDrainTimeout() throws Exception {
         ExecutorService executor = Executors.newSingleThreadExecutor();
         CountDownLatch stuck = new CountDownLatch(1);

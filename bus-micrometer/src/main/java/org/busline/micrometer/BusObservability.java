@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 import io.micrometer.context.ContextRegistry;
@@ -15,7 +16,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.observation.ObservationConvention;
 import io.micrometer.observation.ObservationRegistry;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.busline.MessageBus;
 import org.busline.micrometer.internal.BusBinding;
 import org.busline.micrometer.internal.BusMeters;
@@ -61,6 +64,8 @@ public final class BusObservability {
     private final ContextSnapshotFactory snapshots;
     private final ObservationConvention<BusSendContext> sendConvention;
     private final ObservationConvention<BusProcessContext> processConvention;
+    /** The outbox names whose gauges are bound now ({@link #bindOutboxStats}). */
+    private final Set<String> boundOutboxes = ConcurrentHashMap.newKeySet();
 
     private BusObservability(Builder builder) {
         this.observations = builder.observations;
@@ -144,8 +149,9 @@ public final class BusObservability {
      *
      * @param name  the outbox's name, as the tag shows it; not blank
      * @param stats the source of the numbers, such as {@code () -> map(outbox.stats())}; not null
-     * @return a handle whose {@code close()} removes the gauges
-     * @throws IllegalStateException    if no meter registry was set
+     * @return a handle whose {@code close()} removes the gauges; closing it again does nothing
+     * @throws IllegalStateException    if no meter registry was set, or gauges of this name are bound already (close
+     *                                  their handle first)
      * @throws IllegalArgumentException if {@code name} is blank
      */
     public AutoCloseable bindOutboxStats(String name, Supplier<OutboxStats> stats) {
@@ -158,6 +164,10 @@ public final class BusObservability {
             throw new IllegalStateException("bindOutboxStats needs a meter registry: set one with "
                     + "BusObservability.builder().meterRegistry(…)");
         }
+        if (!boundOutboxes.add(name)) {
+            throw new IllegalStateException("the stats of outbox '" + name + "' are bound already; the registry would "
+                    + "keep reading the first supplier. Close that handle first, or give this outbox another name");
+        }
         CachedStats cached = new CachedStats(stats);
         List<Meter> gauges = List.of(
                 outboxGauge("busline.outbox.pending", "Outbox rows waiting to be delivered", name, cached,
@@ -169,7 +179,13 @@ public final class BusObservability {
                                 c -> c.read(s -> s.oldestPendingAge().toNanos() / 1e9))
                         .description("How long the oldest pending outbox row has waited").tag("outbox", name)
                         .register(meters));
-        return () -> gauges.forEach(meters::remove);
+        AtomicBoolean open = new AtomicBoolean(true);
+        return () -> {
+            if (open.compareAndSet(true, false)) {
+                gauges.forEach(meters::remove);
+                boundOutboxes.remove(name);
+            }
+        };
     }
 
     private Gauge outboxGauge(String meterName, String description, String outbox, CachedStats cached,

@@ -255,7 +255,8 @@ public final class BusRecorder {
         StringBuilder text = new StringBuilder();
         for (SubscriptionInfo info : busy) {
             text.append(text.length() == 0 ? "" : "; ").append('\'').append(info.name()).append("' has ")
-                    .append(info.queued()).append(" queued, ").append(info.workers()).append(" running, ")
+                    .append(info.queued()).append(" queued, ").append(info.workers())
+                    .append(" workers started (running or waiting for the executor), ")
                     .append(info.retriesPending()).append(" retries pending");
         }
         return text.toString();

@@ -188,8 +188,16 @@ class MetricsTest {
                 .value(TimeUnit.SECONDS)).isEqualTo(90);
         assertThat(calls).as("one call of the supplier serves the four gauges").hasValue(1);
 
+        assertThatThrownBy(() -> observability.bindOutboxStats("orders", stats::get))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("'orders' are bound already");
+
+        binding.close();
         binding.close();
         assertThat(meters.find("busline.outbox.pending").gauge()).isNull();
+        AutoCloseable again = observability.bindOutboxStats("orders", () -> new OutboxStats(99, 0, 0,
+                Duration.ZERO));
+        assertThat(meters.get("busline.outbox.pending").tag("outbox", "orders").gauge().value()).isEqualTo(99);
+        again.close();
     }
 
     @Test

@@ -145,9 +145,14 @@ public final class Database {
         return new OutboxException("the outbox failed to " + what + ": " + cause, cause);
     }
 
+    /**
+     * The dialect, the URL without its query (a driver's data source may list dozens of properties there, a
+     * password among them) and the table: what log lines and errors name.
+     */
     @Override
     public String toString() {
-        return dialect + " " + url + " (" + tables.outbox() + ")";
+        int query = url == null ? -1 : url.indexOf('?');
+        return dialect + " " + (query < 0 ? url : url.substring(0, query)) + " (" + tables.outbox() + ")";
     }
 
     /** The inbox table. */

@@ -333,7 +333,7 @@ class RecorderTest {
 
         assertThatThrownBy(() -> recorder.awaitIdle(Duration.ofMillis(50)))
                 .isInstanceOf(AssertionError.class)
-                .hasMessageContaining("Bus 'idle' was still busy after PT0.05S: 'slow' has 4 queued, 1 running")
+                .hasMessageContaining("Bus 'idle' was still busy after PT0.05S: 'slow' has 4 queued, 1 workers started")
                 .hasMessageContaining("-> slow: RUNNING, 1 attempt");
         release.countDown();
         recorder.awaitIdle(Duration.ofSeconds(10));
