@@ -13,8 +13,9 @@ import java.util.concurrent.CompletableFuture;
 public interface PublishResult {
     /**
      * Returns the number of subscriptions the message was delivered to (synchronous) or accepted into the mailbox
-     * of (asynchronous). Zero means it reached nobody and went to the dead-message handler, or an interceptor vetoed
-     * it.
+     * of (asynchronous). A delivery that an interceptor's {@code beforeDelivery} skipped counts: the message reached
+     * that subscription, whose interceptor chose not to run the handler. Zero means it reached nobody and went to the
+     * dead-message handler, or an interceptor's {@code onPublish} vetoed it.
      *
      * @return the count, zero or more
      */

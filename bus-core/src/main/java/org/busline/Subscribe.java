@@ -18,7 +18,10 @@ import java.lang.annotation.Target;
  * <p>The annotation may sit on a method of the object's class, of a superclass, or of an interface the class
  * implements; the object's implementation is called. A method overridden in a subclass is subscribed once.
  *
- * <p>A parameter type that holds a type variable or a wildcard ({@code T}, {@code Comparable<?>},
+ * <p>A parameter that is a type variable of a generic superclass or interface subscribes to what the object's class
+ * binds it to: {@code on(T event)} of {@code Listener<T>}, registered as a {@code class Orders implements
+ * Listener<OrderPlaced>}, receives {@code OrderPlaced}. Otherwise a parameter type that holds a type variable or a
+ * wildcard ({@code T}, {@code Comparable<?>},
  * {@code Event<T>}) subscribes to the type topic of its erasure, as Guava and greenrobot do: {@code Event<T>}
  * receives every {@code Event} (whatever its type argument) and its subtypes, {@code T extends Shape} every
  * {@code Shape}, and an unbounded {@code T} every message published on a type topic. A fully given parameterized

@@ -92,6 +92,48 @@ final class AnnotatedMethods {
     }
 
     /**
+     * What a type variable of a generic supertype stands for in the registered object's class: for
+     * {@code interface Listener<T> { @Subscribe void on(T event); }} and {@code class Orders implements
+     * Listener<OrderPlaced>}, {@code OrderPlaced}, not the erasure {@code Object}, which would hand the method every
+     * message of the bus. Follows bindings through intermediate classes; a variable the class leaves open stays as it
+     * is.
+     */
+    static Type boundIn(Class<?> type, Type parameter) {
+        if (!(parameter instanceof TypeVariable<?>)) {
+            return parameter;
+        }
+        java.util.Map<TypeVariable<?>, Type> bindings = new java.util.HashMap<>();
+        collectBindings(type, bindings, new HashSet<>());
+        Type bound = parameter;
+        for (int hops = 0; bound instanceof TypeVariable<?> && bindings.containsKey(bound) && hops < 64; hops++) {
+            bound = bindings.get(bound);
+        }
+        return bound;
+    }
+
+    private static void collectBindings(Class<?> type, java.util.Map<TypeVariable<?>, Type> bindings,
+                                        Set<Class<?>> seen) {
+        if (type == null || !seen.add(type)) {
+            return;
+        }
+        List<Type> supertypes = new ArrayList<>(java.util.Arrays.asList(type.getGenericInterfaces()));
+        if (type.getGenericSuperclass() != null) {
+            supertypes.add(type.getGenericSuperclass());
+        }
+        for (Type supertype : supertypes) {
+            Class<?> raw = erasure(supertype);
+            if (supertype instanceof ParameterizedType parameterized) {
+                TypeVariable<?>[] variables = raw.getTypeParameters();
+                Type[] arguments = parameterized.getActualTypeArguments();
+                for (int i = 0; i < variables.length && i < arguments.length; i++) {
+                    bindings.putIfAbsent(variables[i], arguments[i]);
+                }
+            }
+            collectBindings(raw, bindings, seen);
+        }
+    }
+
+    /**
      * The type a parameter subscribes to: the type itself, or, if it holds a type variable or a wildcard anywhere
      * ({@code T}, {@code Comparable<?>}, {@code Event<T>}), its erasure, as Guava and greenrobot subscribe. So
      * {@code Event<T>} receives every {@code Event}, and {@code T extends Shape} every {@code Shape}.
@@ -167,6 +209,7 @@ final class AnnotatedMethods {
             }
             messageType = ((ParameterizedType) messageType).getActualTypeArguments()[0];
         }
+        messageType = boundIn(target.getClass(), messageType);
         TypeRef<?> type;
         try {
             type = TypeRef.of(subscribedType(messageType));

@@ -192,4 +192,40 @@ class AnnotatedSubscriberTest {
                 .noneMatch(frame -> frame.getClassName().startsWith("java.lang.reflect")
                         || frame.getClassName().startsWith("jdk.internal.reflect"))).isTrue());
     }
+
+    /** A generic listener interface, as frameworks declare them. */
+    public interface GenericListener<T> {
+        @Subscribe
+        void on(T event);
+    }
+
+    /** Binds the interface's type through a class of its own. */
+    public abstract static class BaseListener<E> implements GenericListener<E> {
+        final List<Object> received = new ArrayList<>();
+
+        @Override
+        public void on(E event) {
+            received.add(event);
+        }
+    }
+
+    public static final class OrderListener extends BaseListener<OrderPlaced> {
+    }
+
+    @Test
+    void aGenericListenersMethodSubscribesToTheTypeItsClassBinds() {
+        OrderListener listener = new OrderListener();
+        List<Object> failures = new ArrayList<>();
+        try (MessageBus strict = MessageBus.builder().onError(failures::add).build()) {
+            strict.register(listener);
+
+            strict.publish(new OrderPlaced("o-1"));
+            strict.publish("not an order");
+
+            assertThat(listener.received).containsExactly(new OrderPlaced("o-1"));
+            assertThat(failures).as("no ClassCastException for the other messages").isEmpty();
+            assertThat(strict.subscriptions()).singleElement()
+                    .satisfies(info -> assertThat(info.topic()).isEqualTo(Topic.of(OrderPlaced.class)));
+        }
+    }
 }
