@@ -29,8 +29,8 @@ import java.util.Objects;
  * @param envelope   the message as it was published (without the attempt header the retries add); not null
  * @param subscriber the name of the subscription that gave up on it; not null
  * @param cause      the failure of its last attempt; for a message never attempted, null, except for reason
- *                   {@link Reason#EXECUTOR_REJECTED}, where it is the executor's
- *                   {@link java.util.concurrent.RejectedExecutionException}
+ *                   {@link Reason#EXECUTOR_REJECTED}, where it is what the executor's {@code execute} threw
+ *                   (a {@link java.util.concurrent.RejectedExecutionException}, or another exception or error)
  * @param attempts   how many times its handler was called, zero or more; positive only with a {@code cause}
  * @param reason     why the subscription gave up; not null
  */

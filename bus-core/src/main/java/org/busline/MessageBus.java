@@ -409,16 +409,16 @@ public interface MessageBus extends AutoCloseable {
      * of them are expected, and so listed as unanswered when silent, is the fan-out responder's to say
      * ({@link FanOutResponder.Replies#expect}).
      *
+     * <p>If the bus closes while the gathering is under way, it completes at once with what it has: the responders
+     * that had not answered are listed among the failures, each with a {@link RequestException} of reason
+     * {@code BUS_CLOSED}.
+     *
      * @param topic     the topic; not null
      * @param request   the request; not null
      * @param replyType the class of the replies; not primitive
      * @param options   the deadline and when to complete early; not null
      * @param <Q>       the type of requests
      * @param <R>       the type of the replies
-     * <p>If the bus closes while the gathering is under way, it completes at once with what it has: the responders
-     * that had not answered are listed among the failures, each with a {@link RequestException} of reason
-     * {@code BUS_CLOSED}.
-     *
      * @return the future of what was gathered; failed only with a {@link RequestException} of reason
      *         {@code BUS_CLOSED} if the bus was closed when {@code requestAll} was called
      * @throws NullPointerException     if an argument is null
@@ -705,7 +705,7 @@ public interface MessageBus extends AutoCloseable {
      * <p><b>Threads.</b> Publishing on a retained topic and subscribing are ordered by one lock of the bus, held to
      * store a reference or to join the routes, never while a handler runs: a subscription made while other threads
      * publish receives each message exactly once, either as the retained one or as a publish, never both, never
-     * neither, and receives the retained message before every later one of the topic. For a synchronous
+     * neither, and receives the retained message before every later publish on the topic. For a synchronous
      * subscription, a message published on the topic while the retained one is still being handed over on the
      * subscribing thread is queued behind it and delivered on that thread too, in publish order, as soon as the
      * retained one was handled: it is not counted in that publish's {@link PublishResult}, whose publisher does not

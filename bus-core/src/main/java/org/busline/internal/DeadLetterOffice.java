@@ -89,7 +89,7 @@ final class DeadLetterOffice {
         } else {
             failedFinally(subscriber, envelope, envelope, failure, 1);
             if (failure instanceof Error) {
-                resources.context().fatal((Error) failure);
+                DispatchContext.current().fatal((Error) failure);
             }
             reported = failure;
         }
@@ -281,7 +281,7 @@ final class DeadLetterOffice {
             }
             DeadLetter letter = new DeadLetter(envelope, subscriber, cause, attempts, reason);
             dispatcher.publishEnvelope(route, resources.newEnvelope(DEAD_LETTERS, letter, envelope),
-                    resources.context());
+                    DispatchContext.current());
         } catch (RuntimeException failure) {
             LOG.error("Bus '{}': could not publish the dead letter of {} from subscription '{}' ({})", name,
                     Resources.describe(envelope), subscriber, reason, failure);
@@ -303,7 +303,7 @@ final class DeadLetterOffice {
         try {
             Route route = registry.route(STATE_CHANGES);
             if (route.state.subscribers.length > 0) {
-                DispatchContext context = resources.context();
+                DispatchContext context = DispatchContext.current();
                 dispatcher.publishEnvelope(route, resources.newEnvelope(STATE_CHANGES, change,
                         context.envelope(resources)), context);
             }

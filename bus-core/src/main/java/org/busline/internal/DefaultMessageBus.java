@@ -79,12 +79,12 @@ public final class DefaultMessageBus implements MessageBus {
     @Override
     public <T> Envelope<T> stamp(Envelope<T> envelope) {
         Objects.requireNonNull(envelope, "envelope");
-        return dispatcher.store(resources.stamp(envelope, resources.context().envelope(resources)));
+        return dispatcher.store(resources.stamp(envelope, DispatchContext.current().envelope(resources)));
     }
 
     @Override
     public Optional<Envelope<?>> currentEnvelope() {
-        return Optional.ofNullable(resources.context().envelope(resources));
+        return Optional.ofNullable(DispatchContext.current().envelope(resources));
     }
 
     // ---------------------------------------------------------------------------------------------- publishing
@@ -258,7 +258,7 @@ public final class DefaultMessageBus implements MessageBus {
         if (module.isBlank()) {
             throw new IllegalArgumentException("module must not be blank, but was '" + module + "'");
         }
-        DispatchContext context = resources.context();
+        DispatchContext context = DispatchContext.current();
         String outer = context.module;
         context.module = module;
         try {
@@ -369,7 +369,7 @@ public final class DefaultMessageBus implements MessageBus {
         }
         List<Mailbox> draining = registry.mailboxes();
         // Closed from one of its own asynchronous handlers, a mailbox cannot drain while this thread waits in it.
-        Mailbox own = resources.context().draining;
+        Mailbox own = DispatchContext.current().draining;
         Duration drainTimeout = resources.config.drainTimeout();
         long deadline = System.nanoTime() + drainTimeout.toNanos();
         for (Mailbox mailbox : draining) {

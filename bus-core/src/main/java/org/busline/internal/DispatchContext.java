@@ -5,13 +5,14 @@ import org.busline.Envelope;
 import org.busline.Topic;
 
 /**
- * What one thread is doing on one bus: the message its handler is handling now, and the messages published from
+ * What one thread is doing on the buses: the message its handler is handling now, and the messages published from
  * inside synchronous handlers that wait for the current delivery to finish.
  *
- * <p>Thread-confined: one instance per thread and bus ({@link Resources#context()}), reached through the bus's
- * {@link ThreadLocal} once per publish, and never shared, so its fields need no synchronization. Per bus, because a
- * handler of one bus that publishes on another is no nested publish there: the other bus delivers at once, within
- * that {@code publish}, as for any publisher, and its {@code propagateFailures()} reaches the caller.
+ * <p>Thread-confined: one instance per thread, reached through a {@link ThreadLocal} once per publish, and never
+ * shared, so its fields need no synchronization. One for all buses, so that a message published on one bus from a
+ * handler of another still has that handler's message as its parent (correlation, causation); but the deferral of
+ * nested publishes is per bus ({@link #dispatching}): a handler of one bus that publishes on another is no nested
+ * publish there, and the other bus delivers at once, within that {@code publish}, as for any publisher.
  *
  * <p>The current message is recorded in one of two ways. The allocation-free path ({@code deliverFast}) records its
  * topic and payload and makes the envelope only on demand ({@link #envelope(Resources)}), from
@@ -19,8 +20,13 @@ import org.busline.Topic;
  * which takes precedence over a topic and payload recorded by an outer frame and leaves them intact underneath.
  */
 final class DispatchContext {
-    /** True while this thread runs synchronous handlers; a publish then queues instead of recursing. */
-    boolean dispatching;
+    private static final ThreadLocal<DispatchContext> CURRENT = ThreadLocal.withInitial(DispatchContext::new);
+
+    /**
+     * The bus ({@link Resources}) whose synchronous handlers run on this thread now, or null; a publish on that bus
+     * then queues instead of recursing.
+     */
+    Object dispatching;
     /** The message being handled on this thread by the allocation-free path, or null; the topic means nothing
      * while the payload is null, and may be left from an earlier message. */
     Topic<?> topic;
@@ -100,6 +106,41 @@ final class DispatchContext {
             fatal = null;
             throw error;
         }
+    }
+
+    static DispatchContext current() {
+        return CURRENT.get();
+    }
+
+    /**
+     * Begins the outermost synchronous delivery of {@code bus} on this thread. If it interrupts another bus's (a
+     * handler of that bus publishes on this one), that bus's queued deliveries are put aside, so that this delivery
+     * does not run them; returns what {@link #endOutermost} puts back.
+     */
+    Object beginOutermost(Object bus) {
+        Object interrupted = dispatching;
+        dispatching = bus;
+        if (interrupted == null) {
+            return null;
+        }
+        Interrupted aside = new Interrupted(interrupted, queued);
+        queued = null;
+        return aside;
+    }
+
+    /** Ends what {@link #beginOutermost} began. */
+    void endOutermost(Object interrupted) {
+        if (interrupted == null) {
+            dispatching = null;
+        } else {
+            Interrupted aside = (Interrupted) interrupted;
+            dispatching = aside.bus;
+            queued = aside.queued;
+        }
+    }
+
+    /** Another bus's delivery, interrupted on this thread by a publish on this bus from one of its handlers. */
+    private record Interrupted(Object bus, ArrayDeque<Runnable> queued) {
     }
 
     void queue(Runnable delivery) {

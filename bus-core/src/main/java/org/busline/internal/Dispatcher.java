@@ -54,12 +54,12 @@ final class Dispatcher {
     /** Publishes a payload to every subscription of its route. */
     PublishResult publish(Route route, Object payload) {
         resources.checkOpen("publish");
-        DispatchContext context = resources.context();
+        DispatchContext context = DispatchContext.current();
         if (boundaries != null) {
             boundaries.checkPublish(route.topic, context);
         }
         Route.State state = route.state;
-        if (state.fast && !context.dispatching) {
+        if (state.fast && context.dispatching != resources) {
             return deliverFast(route.topic, state.subscribers, 0, state.subscribers.length, payload, context);
         }
         if (state.lane != null && context.payload == null && context.envelope == null) {
@@ -74,7 +74,7 @@ final class Dispatcher {
     PublishResult publish(Envelope<?> envelope) {
         resources.checkOpen("publish");
         Route route = registry.route(envelope.topic());
-        DispatchContext context = resources.context();
+        DispatchContext context = DispatchContext.current();
         if (boundaries != null) {
             boundaries.checkPublish(route.topic, context);
         }
@@ -98,7 +98,7 @@ final class Dispatcher {
         }
         context.payload = payload;
         context.envelope = null;
-        context.dispatching = true;
+        Object interrupted = context.beginOutermost(resources);
         List<Throwable> failures = null;
         Envelope<?> failedMessage = null;
         try {
@@ -113,7 +113,7 @@ final class Dispatcher {
             }
             runQueued(context);
         } finally {
-            context.dispatching = false;
+            context.endOutermost(interrupted);
             if (savedPayload != null) {
                 context.topic = savedTopic;
             }
@@ -143,14 +143,14 @@ final class Dispatcher {
         if (state.reserving) {
             reserveRoom(targets, envelope);
         }
-        boolean nested = context.dispatching;
+        boolean nested = context.dispatching == resources;
         Results.Tracker tracker = state.hasAsync || nested
                 ? new Results.Tracker(envelope, targets.length > 1) : null;
         int reached = 0;
         List<Throwable> failures = null;
         List<Subscriber> deferred = null;
         Envelope<?> outer = context.enter(envelope);
-        context.dispatching = true;
+        Object interrupted = nested ? null : context.beginOutermost(resources);
         try {
             for (Subscriber subscriber : targets) {
                 if (subscriber.mailbox != null) {
@@ -193,7 +193,9 @@ final class Dispatcher {
                 runQueued(context);
             }
         } finally {
-            context.dispatching = nested;
+            if (!nested) {
+                context.endOutermost(interrupted);
+            }
             context.leave(outer);
         }
         if (!nested) {
@@ -215,7 +217,7 @@ final class Dispatcher {
 
     /** Delivers a message published from inside a synchronous handler, once the current delivery is done. */
     private void deliverDeferred(List<Subscriber> targets, Envelope<?> envelope, Results.Tracker tracker) {
-        DispatchContext context = resources.context();
+        DispatchContext context = DispatchContext.current();
         Envelope<?> outer = context.enter(envelope);
         try {
             for (Subscriber subscriber : targets) {
@@ -296,12 +298,12 @@ final class Dispatcher {
     /** Sends a payload to one subscription of its route. */
     PublishResult send(Route route, Object payload) {
         resources.checkOpen("send");
-        DispatchContext context = resources.context();
+        DispatchContext context = DispatchContext.current();
         if (boundaries != null) {
             boundaries.checkPublish(route.topic, context);
         }
         Route.State state = route.state;
-        if (state.fast && !context.dispatching) {
+        if (state.fast && context.dispatching != resources) {
             Subscriber[] targets = state.subscribers;
             int turn = route.nextTurn(targets.length);
             return deliverFast(route.topic, targets, turn, turn + 1, payload, context);
@@ -412,8 +414,8 @@ final class Dispatcher {
      * @throws DeliveryException if the subscriber propagates failures and this one failed (reported already)
      */
     void deliverRetained(Subscriber target, Envelope<?> envelope) {
-        DispatchContext context = resources.context();
-        if (!context.dispatching) {
+        DispatchContext context = DispatchContext.current();
+        if (context.dispatching != resources) {
             sendToSync(target, envelope, context);
             return;
         }
@@ -423,7 +425,7 @@ final class Dispatcher {
     }
 
     private PublishResult sendToSync(Subscriber target, Envelope<?> envelope, DispatchContext context) {
-        if (context.dispatching) {
+        if (context.dispatching == resources) {
             Results.Tracker tracker = new Results.Tracker(envelope, false);
             tracker.add();
             context.queue(() -> deliverDeferred(List.of(target), envelope, tracker));
@@ -431,7 +433,7 @@ final class Dispatcher {
             return tracker;
         }
         Envelope<?> outer = context.enter(envelope);
-        context.dispatching = true;
+        Object interrupted = context.beginOutermost(resources);
         List<Throwable> failures = null;
         try {
             Throwable failure = invoker.callSync(target, envelope);
@@ -440,7 +442,7 @@ final class Dispatcher {
             }
             runQueued(context);
         } finally {
-            context.dispatching = false;
+            context.endOutermost(interrupted);
             context.leave(outer);
         }
         context.throwFatal();

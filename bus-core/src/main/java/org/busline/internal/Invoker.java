@@ -233,7 +233,7 @@ final class Invoker {
         if (subscriber.module == null) {
             return callInside(subscriber, envelope);
         }
-        DispatchContext context = resources.context();
+        DispatchContext context = DispatchContext.current();
         String outer = context.module;
         context.module = subscriber.module;
         try {

@@ -86,7 +86,6 @@ final class Mailbox {
 
     private final Invoker invoker;
     private final DeadLetterOffice office;
-    private final Resources resources;
     private final Propagation propagation;
     private final Subscriber owner;
     private final Settings settings;
@@ -129,7 +128,7 @@ final class Mailbox {
      * with a slot nobody holds. A failure of the task itself, run on this thread by a direct executor, is rethrown.
      */
     private Throwable execute(Runnable task) {
-        DispatchContext context = resources.context();
+        DispatchContext context = DispatchContext.current();
         long begun = context.drainsBegun;
         try {
             settings.executor().execute(task);
@@ -142,12 +141,11 @@ final class Mailbox {
         }
     }
 
-    Mailbox(Invoker invoker, DeadLetterOffice office, Resources resources, boolean interceptors, Subscriber owner,
+    Mailbox(Invoker invoker, DeadLetterOffice office, Propagation propagation, boolean interceptors, Subscriber owner,
             Settings settings) {
         this.invoker = invoker;
         this.office = office;
-        this.resources = resources;
-        this.propagation = resources.propagation;
+        this.propagation = propagation;
         this.owner = owner;
         this.settings = settings;
         this.room = new MailboxCapacity(settings.capacity());
@@ -372,7 +370,7 @@ final class Mailbox {
 
     /** Drains in a slot already taken, first resuming {@code resumed} if it is not null. */
     private void drain(MailboxRetry resumed) {
-        DispatchContext context = resources.context();
+        DispatchContext context = DispatchContext.current();
         context.drainsBegun++;
         Mailbox outer = context.draining;
         context.draining = this;
@@ -518,7 +516,7 @@ final class Mailbox {
 
     /** Runs a drain task for a drainer slot already taken. */
     private void start() {
-        DispatchContext context = resources.context();
+        DispatchContext context = DispatchContext.current();
         boolean outer = context.startingDrain;
         context.startingDrain = true;
         try {

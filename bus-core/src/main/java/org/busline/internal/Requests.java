@@ -118,7 +118,7 @@ final class Requests {
                             + "' failed: request() must not be called after close()", null));
         }
         Route route = registry.responderRoute(topic);
-        DispatchContext context = resources.context();
+        DispatchContext context = DispatchContext.current();
         if (resources.boundaries != null) {
             resources.boundaries.checkPublish(topic, context);
         }
@@ -165,7 +165,7 @@ final class Requests {
         }
         Route route = registry.responderRoute(topic);
         if (resources.boundaries != null) {
-            resources.boundaries.checkPublish(topic, resources.context());
+            resources.boundaries.checkPublish(topic, DispatchContext.current());
         }
         Subscriber[] targets = route.state.subscribers;
         String[] names = new String[targets.length];
@@ -175,7 +175,7 @@ final class Requests {
             fansOut[i] = targets[i].envelopeHandler instanceof ResponderHandler handler && handler.fansOut();
         }
         Gathering<R> gathering = new Gathering<>(this, options, names, fansOut);
-        DispatchContext context = resources.context();
+        DispatchContext context = DispatchContext.current();
         Envelope<?> cause = context.envelope(resources);
         String correlation = null;
         for (int i = 0; i < targets.length && !gathering.isFinished(); i++) {
@@ -245,9 +245,9 @@ final class Requests {
         }
         Envelope<?> outer = context.enter(envelope);
         PendingRequest<?> savedRequest = context.request;
-        boolean nested = context.dispatching;
+        boolean nested = context.dispatching == resources;
         context.request = pending;
-        context.dispatching = true;
+        Object interrupted = nested ? null : context.beginOutermost(resources);
         pending.onRequestersThread = true;
         try {
             Throwable failure = invoker.callSync(responder, envelope);
@@ -260,6 +260,10 @@ final class Requests {
                             + "thread was interrupted");
                 }
             }
+            if (failure != null) {
+                // Reported while the request still waits, so that the log knows whether its requester receives it.
+                office.failedSync(responder, envelope, failure);
+            }
             if (failure instanceof Invoker.Rejected) {
                 pending.fail(RequestException.Reason.REJECTED, "responder '" + responder.name + "' rejected it: "
                         + ((Invoker.Rejected) failure).reason, null);
@@ -269,15 +273,14 @@ final class Requests {
                 pending.fail(RequestException.Reason.REJECTED, "responder '" + responder.name + "' skipped it (an "
                         + "interceptor vetoed the delivery, or it was a duplicate for an idempotent responder)", null);
             }
-            if (failure != null) {
-                office.failedSync(responder, envelope, failure);
-            }
             if (!nested) {
                 Dispatcher.runQueued(context);
             }
         } finally {
             pending.onRequestersThread = false;
-            context.dispatching = nested;
+            if (!nested) {
+                context.endOutermost(interrupted);
+            }
             context.leave(outer);
             context.request = savedRequest;
         }
@@ -290,7 +293,7 @@ final class Requests {
 
     /** The request a responder's handler was given: handed over by this thread, or else awaited by id. */
     PendingRequest<?> pendingFor(Envelope<?> envelope) {
-        PendingRequest<?> handed = resources.context().request;
+        PendingRequest<?> handed = DispatchContext.current().request;
         if (handed != null && handed.envelope == envelope) {
             return handed;
         }
@@ -298,16 +301,12 @@ final class Requests {
     }
 
     /**
-     * True if the requester of a request receives its responder's failure: it runs on this thread (a synchronous
-     * responder's), or it still awaits the reply. False once it stopped waiting (deadline, cancel, close).
+     * True if the requester of a request receives its responder's failure: it still waits for the reply, on this
+     * thread (a synchronous responder's) or another. False once it stopped waiting (deadline, cancel, close).
      */
     boolean requesterReceives(Envelope<?> envelope) {
-        PendingRequest<?> handed = resources.context().request;
-        if (handed != null && handed.envelope == envelope) {
-            return true;
-        }
-        PendingRequest<?> awaited = awaiting.isEmpty() ? null : awaiting.get(envelope.id());
-        return awaited != null && !awaited.isDone();
+        PendingRequest<?> request = pendingFor(envelope);
+        return request != null && !request.isDone();
     }
 
     void skipped(Envelope<?> envelope) {

@@ -26,8 +26,6 @@ final class Resources {
     final BusFactory.Configuration config;
     /** The context propagators of asynchronous deliveries; read by every mailbox. */
     final Propagation propagation;
-    /** What each thread is doing on this bus ({@link DispatchContext}). */
-    private final ThreadLocal<DispatchContext> contexts = ThreadLocal.withInitial(DispatchContext::new);
     private final Clock clock;
     /** Guarded by {@code this}: the scheduler, made on first use unless configured. */
     private Scheduler scheduler;
@@ -43,11 +41,6 @@ final class Resources {
         this.clock = config.clock();
         this.propagation = new Propagation(config.propagators());
         this.boundaries = BoundaryCheck.of(config.boundaries(), this);
-    }
-
-    /** This thread's dispatch state on this bus. */
-    DispatchContext context() {
-        return contexts.get();
     }
 
     boolean isClosed() {

@@ -165,9 +165,16 @@ final class RetainedTopics {
                 }
             }
         }
+        // Each hand-over runs whatever one before it threw: one left unrun would keep its subscription diverted.
+        Throwable failure = null;
         for (Runnable next : after) {
-            next.run();
+            try {
+                next.run();
+            } catch (RuntimeException | Error thrown) {
+                failure = first(failure, thrown);
+            }
         }
+        rethrow(failure);
         return made;
     }
 
@@ -195,8 +202,8 @@ final class RetainedTopics {
      * message when called from a handler. Failures are reported, never thrown here.
      */
     private void handOver(HandOver handOver) {
-        DispatchContext context = resources.context();
-        if (context.dispatching) {
+        DispatchContext context = DispatchContext.current();
+        if (context.dispatching == resources) {
             context.queue(() -> deliverAll(handOver));
         } else {
             deliverAll(handOver);
@@ -204,7 +211,7 @@ final class RetainedTopics {
     }
 
     private void deliverAll(HandOver handOver) {
-        Error fatal = null;
+        Throwable failure = null;
         while (true) {
             Envelope<?> next;
             synchronized (lock) {
@@ -222,14 +229,31 @@ final class RetainedTopics {
                 } catch (DeliveryException propagated) {
                     // propagateFailures() makes a publisher learn of its message's failure; the subscriber is no
                     // publisher, and the failure was reported to the error handler and dead-lettered already.
-                } catch (Error error) {
+                } catch (RuntimeException | Error thrown) {
                     // A handler's Error, rethrown once every queued message has had its turn: none is stranded.
-                    fatal = fatal == null ? error : fatal;
+                    failure = first(failure, thrown);
                 }
             }
         }
-        if (fatal != null) {
-            throw fatal;
+        rethrow(failure);
+    }
+
+    private static Throwable first(Throwable first, Throwable next) {
+        if (first == null) {
+            return next;
+        }
+        if (first != next) {
+            first.addSuppressed(next);
+        }
+        return first;
+    }
+
+    private static void rethrow(Throwable failure) {
+        if (failure instanceof RuntimeException runtime) {
+            throw runtime;
+        }
+        if (failure instanceof Error error) {
+            throw error;
         }
     }
 

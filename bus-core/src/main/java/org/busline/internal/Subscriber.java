@@ -54,7 +54,7 @@ final class Subscriber implements Subscription {
         this.propagateFailures = propagateFailures;
         this.isolation = isolation;
         this.mailbox = mailbox == null ? null : new Mailbox(registry.invoker(), registry.office(),
-                registry.resources(), registry.intercepted(), this, mailbox);
+                registry.resources().propagation, registry.intercepted(), this, mailbox);
     }
 
     /** The order of delivery: priority, higher first, then subscription order. */

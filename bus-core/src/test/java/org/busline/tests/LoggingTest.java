@@ -191,6 +191,25 @@ class LoggingTest {
     }
 
     @Test
+    void aSynchronousResponderThatFailsPastTheDeadlineIsAnError() {
+        try (MessageBus bus = MessageBus.builder().name("log-sync-late").build()) {
+            bus.respond(QUOTES, request -> {
+                long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
+                while (System.nanoTime() < end) {
+                    Thread.onSpinWait();   // deaf to the deadline's interrupt
+                }
+                throw new IllegalStateException("failed after the requester timed out");
+            }, Delivery.sync().name("failing"));
+
+            CompletableFuture<Integer> quote = bus.request(QUOTES, "q", Integer.class, Duration.ofMillis(20));
+
+            assertThatThrownBy(quote::get).hasRootCauseInstanceOf(RequestException.class);
+            Thread.interrupted();   // the deadline's interrupt, which the responder ignored
+        }
+        assertThat(failures("log-sync-late")).extracting(Event::level).containsExactly(Level.ERROR);
+    }
+
+    @Test
     void aGivenErrorHandlerReplacesTheLog() {
         try (MessageBus bus = MessageBus.builder().name("log-custom").onError(failure -> { }).build()) {
             bus.subscribe(ORDERS, order -> {

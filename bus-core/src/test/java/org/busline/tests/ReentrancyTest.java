@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.busline.Delivery;
 import org.busline.DeliveryException;
+import org.busline.Envelope;
 import org.busline.MessageBus;
 import org.busline.PublishResult;
 import org.busline.Topic;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
 /** Publishing from inside a synchronous handler. */
 class ReentrancyTest {
     private static final Topic<Integer> CHAIN = Topic.of("chain", Integer.class);
+    private static final Topic<Integer> CHAIN_DONE = Topic.of("chain.done", Integer.class);
 
     private final MessageBus bus = MessageBus.builder().build();
 
@@ -83,26 +85,34 @@ class ReentrancyTest {
     void aHandlersPublishOnAnotherBusIsDeliveredWithinThatCallAndPropagatesItsFailure() {
         try (MessageBus billing = MessageBus.builder().name("billing").build()) {
             List<String> order = new ArrayList<>();
+            List<Envelope<?>> charged = new ArrayList<>();
             billing.subscribe(CHAIN, n -> {
                 order.add("billing handled " + n);
+                charged.add(billing.currentEnvelope().orElseThrow());
                 throw new IllegalStateException("roll back " + n);
             }, Delivery.sync().name("charge").propagateFailures());
             List<Throwable> caught = new ArrayList<>();
+            List<Envelope<?>> handled = new ArrayList<>();
             bus.subscribe(CHAIN, n -> {
+                handled.add(bus.currentEnvelope().orElseThrow());
+                bus.publish(CHAIN_DONE, n);   // same bus: after this handler returns
                 try {
                     billing.publish(CHAIN, n);
                 } catch (DeliveryException failed) {
                     caught.add(failed);
                 }
                 order.add("billing.publish returned");
-                assertThat(billing.currentEnvelope()).as("billing is handling nothing here").isEmpty();
             });
+            bus.subscribe(CHAIN_DONE, n -> order.add("done " + n));
 
             bus.publish(CHAIN, 7);
 
-            assertThat(order).containsExactly("billing handled 7", "billing.publish returned");
+            assertThat(order).containsExactly("billing handled 7", "billing.publish returned", "done 7");
             assertThat(caught).singleElement().satisfies(failure -> assertThat(failure).hasRootCauseMessage(
                     "roll back 7"));
+            assertThat(charged.get(0).causationId()).as("the other bus's message is caused by this handler's")
+                    .isEqualTo(handled.get(0).id());
+            assertThat(charged.get(0).correlationId()).isEqualTo(handled.get(0).correlationId());
         }
     }
 }

@@ -438,6 +438,42 @@ class RetainedTopicTest {
         }
     }
 
+    /** Two synchronous methods, each on a retained topic (subscribed in name order); the first fails fatally on its
+     * retained message. */
+    public static final class TwoMethods {
+        final List<Object> received = new ArrayList<>();
+
+        @Subscribe(topic = "prices")
+        public void first(Price price) {
+            received.add(price);
+            if (price.cents() == 1) {
+                throw new AssertionError("fatal");
+            }
+        }
+
+        @Subscribe(topic = "other")
+        public void second(String text) {
+            received.add(text);
+        }
+    }
+
+    @Test
+    void anErrorOfOneRegisteredMethodsRetainedMessageLeavesTheOthersHandOverToRun() {
+        try (MessageBus bus = MessageBus.builder().retain(PRICES).retain(OTHER).build()) {
+            bus.publish(PRICES, new Price("ACME", 1));
+            bus.publish(OTHER, "kept");
+            TwoMethods subscriber = new TwoMethods();
+
+            assertThatThrownBy(() -> bus.register(subscriber)).isInstanceOf(AssertionError.class).hasMessage("fatal");
+
+            assertThat(subscriber.received).containsExactly(new Price("ACME", 1), "kept");
+            bus.publish(OTHER, "later");
+            bus.publish(PRICES, new Price("ACME", 2));
+            assertThat(subscriber.received).as("neither subscription stays diverted")
+                    .containsExactly(new Price("ACME", 1), "kept", "later", new Price("ACME", 2));
+        }
+    }
+
     @Test
     void aTopicThatIsNotRetainedIsRefusedByName() {
         try (MessageBus bus = MessageBus.builder().retain(PRICES).build()) {

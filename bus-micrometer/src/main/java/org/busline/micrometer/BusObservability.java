@@ -169,16 +169,22 @@ public final class BusObservability {
                     + "keep reading the first supplier. Close that handle first, or give this outbox another name");
         }
         CachedStats cached = new CachedStats(stats);
-        List<Meter> gauges = List.of(
-                outboxGauge("busline.outbox.pending", "Outbox rows waiting to be delivered", name, cached,
-                        OutboxStats::pending),
-                outboxGauge("busline.outbox.in.flight", "Outbox rows being delivered now", name, cached,
-                        OutboxStats::inFlight),
-                outboxGauge("busline.outbox.dead", "Outbox rows that gave up", name, cached, OutboxStats::dead),
-                TimeGauge.builder("busline.outbox.oldest.age", cached, TimeUnit.SECONDS,
-                                c -> c.read(s -> s.oldestPendingAge().toNanos() / 1e9))
-                        .description("How long the oldest pending outbox row has waited").tag("outbox", name)
-                        .register(meters));
+        List<Meter> gauges;
+        try {
+            gauges = List.of(
+                    outboxGauge("busline.outbox.pending", "Outbox rows waiting to be delivered", name, cached,
+                            OutboxStats::pending),
+                    outboxGauge("busline.outbox.in.flight", "Outbox rows being delivered now", name, cached,
+                            OutboxStats::inFlight),
+                    outboxGauge("busline.outbox.dead", "Outbox rows that gave up", name, cached, OutboxStats::dead),
+                    TimeGauge.builder("busline.outbox.oldest.age", cached, TimeUnit.SECONDS,
+                                    c -> c.read(s -> s.oldestPendingAge().toNanos() / 1e9))
+                            .description("How long the oldest pending outbox row has waited").tag("outbox", name)
+                            .register(meters));
+        } catch (RuntimeException refused) {
+            boundOutboxes.remove(name);
+            throw refused;
+        }
         AtomicBoolean open = new AtomicBoolean(true);
         return () -> {
             if (open.compareAndSet(true, false)) {

@@ -470,10 +470,11 @@ public interface Outbox extends AutoCloseable {
 
         /**
          * Sets how long a claim holds its rows: after it, another relay may claim a row again (and deliver it a second
-         * time, with the same id). Choose it longer than a delivery takes. The relay that claimed a row never claims
-         * it again while its own delivery of it still runs, however long that takes, so one relay alone never runs
-         * two attempts of a row at once. Relays of one table need clocks that agree well within it. Default 30
-         * seconds.
+         * time, with the same id). Choose it longer than a delivery takes. The relay that claimed a row does not
+         * claim it again until its own attempt has ended: a durable subscription's handler returned, or a sink's
+         * stage completed or timed out ({@link #deliveryTimeout}); so one relay never runs two attempts of a row at
+         * once, except after a sink's timeout, when the late stage may still run. Relays of one table need clocks
+         * that agree well within it. Default 30 seconds.
          *
          * @param leaseDuration positive
          * @return this builder

@@ -233,7 +233,8 @@ final class Relay {
                 }
                 database.dialect().setTime(select, index++, now);
                 database.dialect().setTime(select, index++, now);
-                select.setInt(index, limit);
+                // Rows still being delivered here are left out below: ask for as many more, lest they fill the page.
+                select.setInt(index, limit + delivering.size());
                 try (ResultSet result = select.executeQuery()) {
                     while (result.next()) {
                         rows.add(new Claimed(result.getLong("seq"), result.getString("id"),
@@ -247,6 +248,9 @@ final class Relay {
                 }
             }
             rows.removeIf(row -> delivering.contains(row.seq()));
+            if (rows.size() > limit) {
+                rows.subList(limit, rows.size()).clear();
+            }
             if (!rows.isEmpty() && database.dialect() == Dialect.POSTGRESQL) {
                 try (PreparedStatement update = claims.prepareStatement(lease)) {
                     update.setString(1, config.owner());
