@@ -23,10 +23,10 @@ final class DispatchContext {
     private static final ThreadLocal<DispatchContext> CURRENT = ThreadLocal.withInitial(DispatchContext::new);
 
     /**
-     * The bus ({@link Resources}) whose synchronous handlers run on this thread now, or null; a publish on that bus
+     * The bus ({@link Resources#id}) whose synchronous handlers run on this thread now, or 0; a publish on that bus
      * then queues instead of recursing.
      */
-    Object dispatching;
+    int dispatching;
     /** The message being handled on this thread by the allocation-free path, or null; the topic means nothing
      * while the payload is null, and may be left from an earlier message. */
     Topic<?> topic;
@@ -117,10 +117,10 @@ final class DispatchContext {
      * handler of that bus publishes on this one), that bus's queued deliveries are put aside, so that this delivery
      * does not run them; returns what {@link #endOutermost} puts back.
      */
-    Object beginOutermost(Object bus) {
-        Object interrupted = dispatching;
+    Object beginOutermost(int bus) {
+        int interrupted = dispatching;
         dispatching = bus;
-        if (interrupted == null) {
+        if (interrupted == 0) {
             return null;
         }
         Interrupted aside = new Interrupted(interrupted, queued);
@@ -131,7 +131,7 @@ final class DispatchContext {
     /** Ends what {@link #beginOutermost} began. */
     void endOutermost(Object interrupted) {
         if (interrupted == null) {
-            dispatching = null;
+            dispatching = 0;
         } else {
             Interrupted aside = (Interrupted) interrupted;
             dispatching = aside.bus;
@@ -140,7 +140,7 @@ final class DispatchContext {
     }
 
     /** Another bus's delivery, interrupted on this thread by a publish on this bus from one of its handlers. */
-    private record Interrupted(Object bus, ArrayDeque<Runnable> queued) {
+    private record Interrupted(int bus, ArrayDeque<Runnable> queued) {
     }
 
     void queue(Runnable delivery) {

@@ -59,7 +59,7 @@ final class Dispatcher {
             boundaries.checkPublish(route.topic, context);
         }
         Route.State state = route.state;
-        if (state.fast && context.dispatching != resources) {
+        if (state.fast && context.dispatching != resources.id) {
             return deliverFast(route.topic, state.subscribers, 0, state.subscribers.length, payload, context);
         }
         if (state.lane != null && context.payload == null && context.envelope == null) {
@@ -98,7 +98,7 @@ final class Dispatcher {
         }
         context.payload = payload;
         context.envelope = null;
-        Object interrupted = context.beginOutermost(resources);
+        Object interrupted = context.beginOutermost(resources.id);
         List<Throwable> failures = null;
         Envelope<?> failedMessage = null;
         try {
@@ -143,14 +143,14 @@ final class Dispatcher {
         if (state.reserving) {
             reserveRoom(targets, envelope);
         }
-        boolean nested = context.dispatching == resources;
+        boolean nested = context.dispatching == resources.id;
         Results.Tracker tracker = state.hasAsync || nested
                 ? new Results.Tracker(envelope, targets.length > 1) : null;
         int reached = 0;
         List<Throwable> failures = null;
         List<Subscriber> deferred = null;
         Envelope<?> outer = context.enter(envelope);
-        Object interrupted = nested ? null : context.beginOutermost(resources);
+        Object interrupted = nested ? null : context.beginOutermost(resources.id);
         try {
             for (Subscriber subscriber : targets) {
                 if (subscriber.mailbox != null) {
@@ -303,7 +303,7 @@ final class Dispatcher {
             boundaries.checkPublish(route.topic, context);
         }
         Route.State state = route.state;
-        if (state.fast && context.dispatching != resources) {
+        if (state.fast && context.dispatching != resources.id) {
             Subscriber[] targets = state.subscribers;
             int turn = route.nextTurn(targets.length);
             return deliverFast(route.topic, targets, turn, turn + 1, payload, context);
@@ -415,7 +415,7 @@ final class Dispatcher {
      */
     void deliverRetained(Subscriber target, Envelope<?> envelope) {
         DispatchContext context = DispatchContext.current();
-        if (context.dispatching != resources) {
+        if (context.dispatching != resources.id) {
             sendToSync(target, envelope, context);
             return;
         }
@@ -425,7 +425,7 @@ final class Dispatcher {
     }
 
     private PublishResult sendToSync(Subscriber target, Envelope<?> envelope, DispatchContext context) {
-        if (context.dispatching == resources) {
+        if (context.dispatching == resources.id) {
             Results.Tracker tracker = new Results.Tracker(envelope, false);
             tracker.add();
             context.queue(() -> deliverDeferred(List.of(target), envelope, tracker));
@@ -433,7 +433,7 @@ final class Dispatcher {
             return tracker;
         }
         Envelope<?> outer = context.enter(envelope);
-        Object interrupted = context.beginOutermost(resources);
+        Object interrupted = context.beginOutermost(resources.id);
         List<Throwable> failures = null;
         try {
             Throwable failure = invoker.callSync(target, envelope);

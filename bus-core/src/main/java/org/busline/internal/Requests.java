@@ -245,9 +245,9 @@ final class Requests {
         }
         Envelope<?> outer = context.enter(envelope);
         PendingRequest<?> savedRequest = context.request;
-        boolean nested = context.dispatching == resources;
+        boolean nested = context.dispatching == resources.id;
         context.request = pending;
-        Object interrupted = nested ? null : context.beginOutermost(resources);
+        Object interrupted = nested ? null : context.beginOutermost(resources.id);
         pending.onRequestersThread = true;
         try {
             Throwable failure = invoker.callSync(responder, envelope);

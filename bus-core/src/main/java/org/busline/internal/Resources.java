@@ -22,7 +22,14 @@ import org.busline.spi.Scheduler;
  * is made for a closed bus.
  */
 final class Resources {
+    private static final AtomicInteger BUSES = new AtomicInteger();
+
     final String name;
+    /**
+     * This bus among the buses of the JVM, never 0: what a thread's {@link DispatchContext} records as the bus it
+     * is delivering for (an int, as a reference stored there would pay a GC write barrier on every publish).
+     */
+    final int id = BUSES.updateAndGet(last -> last == Integer.MAX_VALUE ? 1 : last + 1);
     final BusFactory.Configuration config;
     /** The context propagators of asynchronous deliveries; read by every mailbox. */
     final Propagation propagation;

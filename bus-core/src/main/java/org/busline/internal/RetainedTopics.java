@@ -203,7 +203,7 @@ final class RetainedTopics {
      */
     private void handOver(HandOver handOver) {
         DispatchContext context = DispatchContext.current();
-        if (context.dispatching == resources) {
+        if (context.dispatching == resources.id) {
             context.queue(() -> deliverAll(handOver));
         } else {
             deliverAll(handOver);
