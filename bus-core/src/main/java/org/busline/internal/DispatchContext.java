@@ -64,6 +64,10 @@ final class DispatchContext {
 
     private ArrayDeque<Runnable> queued;
 
+    static DispatchContext current() {
+        return CURRENT.get();
+    }
+
     /** The current message's envelope, made now if nobody needed it before. Null outside any handler. */
     Envelope<?> envelope(Resources bus) {
         Envelope<?> current = envelope;
@@ -106,10 +110,6 @@ final class DispatchContext {
             fatal = null;
             throw error;
         }
-    }
-
-    static DispatchContext current() {
-        return CURRENT.get();
     }
 
     /**
