@@ -136,13 +136,27 @@ public final class KafkaBridge implements AutoCloseable {
                 builder.requestTimeout, route.group()), readsAndWrites(builder, route.kafkaTopic()));
     }
 
+    /**
+     * Warns, once per route, of a type topic that crosses the hop without a logical type name: its {@code ce_type}
+     * would be the class's name, which ties the wire to a Java package.
+     */
+    private static void warnIfUnregistered(TypeRegistry types, org.busline.Topic<?> topic, String route) {
+        if (!topic.isNamed() && types.forTopic(topic).logicalType().equals(topic.name())) {
+            log.warn("{} carries the type topic of {} without a registration: its ce_type is the class name '{}'. "
+                    + "Register a logical type name (TypeRegistry.builder().register(topic, \"orders.order-placed\", "
+                    + "1)) on both sides", route, topic.type(), topic.name());
+        }
+    }
+
     private <T> OutboundRoute<T> outboundRoute(Builder builder, Outbound<T> route, CloudEventsCodec codec) {
+        warnIfUnregistered(builder.types, route.topic(), "the outbound route to '" + route.kafkaTopic() + "'");
         return new OutboundRoute<>(builder.bus, route.topic(), route.kafkaTopic(), route.key(),
                 readsAndWrites(builder, route.kafkaTopic()), codec, producer, reporter);
     }
 
     private <T> InboundConsumer<T> inboundConsumer(Builder builder, Inbound<T> route, String clientId,
                                                    CloudEventsCodec codec) {
+        warnIfUnregistered(builder.types, route.topic(), "the inbound route from '" + route.kafkaTopic() + "'");
         Map<String, Object> settings = KafkaSettings.consumer(builder.bootstrapServers,
                 clientId + "-" + route.kafkaTopic() + "-" + route.group(), route.group(), builder.consumerOverrides);
         return new InboundConsumer<>(builder.bus, route.topic(), route.kafkaTopic(), route.group(), route.lanes(),
@@ -225,20 +239,30 @@ public final class KafkaBridge implements AutoCloseable {
         return producer;
     }
 
+    /** Starts every route; if one cannot start, undoes what did (close) before it throws. */
     private KafkaBridge begin() {
-        for (OutboundRoute<?> route : outbound) {
-            route.start();
+        try {
+            for (OutboundRoute<?> route : outbound) {
+                route.start();
+            }
+            for (InboundConsumer<?> consumer : inbound) {
+                consumer.start();
+            }
+            for (InboundConsumer<?> consumer : responders) {
+                consumer.start();
+            }
+            if (requester != null) {
+                requester.start(requestRoutes);
+            }
+            return this;
+        } catch (RuntimeException | Error failure) {
+            try {
+                close();
+            } catch (RuntimeException closing) {
+                failure.addSuppressed(closing);
+            }
+            throw failure;
         }
-        for (InboundConsumer<?> consumer : inbound) {
-            consumer.start();
-        }
-        for (InboundConsumer<?> consumer : responders) {
-            consumer.start();
-        }
-        if (requester != null) {
-            requester.start(requestRoutes);
-        }
-        return this;
     }
 
     /**

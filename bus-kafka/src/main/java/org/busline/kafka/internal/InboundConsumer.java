@@ -179,6 +179,14 @@ public final class InboundConsumer<T> {
      */
     public void close() {
         running = false;
+        if (pollThread.getState() == Thread.State.NEW) {
+            // Never started (the bridge's start failed): nothing polled, nothing to commit.
+            for (ExecutorService lane : lanes) {
+                lane.shutdownNow();
+            }
+            consumer.close(CloseOptions.timeout(Duration.ZERO));
+            return;
+        }
         consumer.wakeup();
         try {
             pollThread.join(closeTimeout.toMillis() + 30_000);
@@ -448,6 +456,11 @@ public final class InboundConsumer<T> {
             result.whenComplete((ignored, failure) -> {
                 if (failure == null) {
                     handled(partition, slot);
+                } else if (bus.isClosed()) {
+                    // Most likely dropped as BUS_CLOSED from a mailbox: no poison, so it stays uncommitted and the
+                    // group reads it again, as a record the closed bus never took.
+                    log.warn("bus closed before record {}-{}@{} was handled ({}); it stays uncommitted",
+                            record.topic(), record.partition(), record.offset(), failure.toString());
                 } else {
                     Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                             ? failure.getCause() : failure;

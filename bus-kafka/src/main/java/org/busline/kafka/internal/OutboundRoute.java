@@ -96,13 +96,28 @@ public final class OutboundRoute<T> {
             return;
         }
         String recordKey = key == null ? null : key.apply(envelope.payload());
-        ProducerRecord<byte[], byte[]> record = codec.toRecord(kafkaTopic, recordKey, envelope);
+        ProducerRecord<byte[], byte[]> record = codec.toRecord(kafkaTopic, recordKey, onRoute(envelope));
         producer.send(record, (metadata, failure) -> {
             if (failure != null) {
                 failed.incrementAndGet();
                 reporter.execute(() -> report(envelope, failure));
             }
         });
+    }
+
+    /**
+     * The message as the route's topic carries it: a subtype's message (a {@code Dog} on the route of
+     * {@code Animal}) goes out under the route's logical type, which the other side's inbound route expects, not
+     * under its own class's.
+     */
+    private Envelope<T> onRoute(Envelope<? extends T> envelope) {
+        if (envelope.topic().equals(topic)) {
+            @SuppressWarnings("unchecked")
+            Envelope<T> same = (Envelope<T>) envelope;
+            return same;
+        }
+        return Envelope.restore(envelope.id(), topic, envelope.payload(), envelope.timestamp(),
+                envelope.correlationId(), envelope.causationId(), envelope.headers());
     }
 
     private void report(Envelope<?> envelope, Exception failure) {

@@ -317,11 +317,15 @@ public final class RemoteRequester {
             subscription.close();
         }
         running = false;
-        replies.wakeup();
-        try {
-            listener.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (listener.getState() == Thread.State.NEW) {
+            replies.close(CloseOptions.timeout(Duration.ZERO));   // never started: the listener would have closed it
+        } else {
+            replies.wakeup();
+            try {
+                listener.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         for (String id : List.copyOf(pending.keySet())) {
             Pending waiting = pending.remove(id);

@@ -83,8 +83,7 @@ public final class ResponderStep<Q, R> implements InboundConsumer.LocalStep<Q> {
             return CompletableFuture.completedFuture(null);
         }
         return bus.requestEnvelope(request, replyType, Duration.ofMillis(left))
-                .handle((reply, failure) -> reply != null ? codec.toRecord(replyTo, null, reply)
-                        : failure(replyTo, failure))
+                .handle((reply, failure) -> reply != null ? replyRecord(replyTo, reply) : failure(replyTo, failure))
                 .thenCompose(reply -> {
                     reply.headers().add(KafkaHeaders.REPLY_FOR, CloudEventsCodec.bytes(request.id()));
                     reply.headers().add(KafkaHeaders.REPLIER, replier);
@@ -98,6 +97,18 @@ public final class ResponderStep<Q, R> implements InboundConsumer.LocalStep<Q> {
                     });
                     return sent;
                 });
+    }
+
+    /** The reply's record; a reply that cannot be encoded is answered as the responder's failure, at once. */
+    private ProducerRecord<byte[], byte[]> replyRecord(String replyTo, Envelope<?> reply) {
+        try {
+            return codec.toRecord(replyTo, null, reply);
+        } catch (RuntimeException unencodable) {
+            log.warn("the reply to request on '{}' cannot be encoded; its requester is told so: {}", replyTo,
+                    unencodable.toString());
+            return failure(replyTo, new RequestException(RequestException.Reason.BAD_REPLY, reply.topic().name(),
+                    "the remote responder's reply cannot be encoded: " + unencodable.getMessage(), unencodable));
+        }
     }
 
     private static ProducerRecord<byte[], byte[]> failure(String replyTo, Throwable failure) {

@@ -410,4 +410,92 @@ class BridgeTest {
         var header = record.headers().lastHeader(name);
         return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
+
+    @Test
+    void aStartThatFailsLeavesNoRouteProducerOrConsumerRunning() {
+        String out = TestBroker.uniqueName("zombie-out");
+        String in = TestBroker.uniqueName("zombie-in");
+        String requests = TestBroker.uniqueName("zombie-quotes");
+        TestBroker.createTopics(1, out, in, requests);
+        MessageBus a = bus("zombie");
+        String group = TestBroker.uniqueName("zombie-group");
+
+        assertThatThrownBy(() -> bridge(a).outbound(Outbound.of(Shop.ORDERS).to(out))
+                .inbound(Inbound.of(Shop.PAYMENTS, group).from(in))
+                .replyTopic(TestBroker.uniqueName("zombie-missing-replies"))
+                .requests(org.busline.kafka.RequestRoute.of(Shop.QUOTES, Shop.Price.class).to(requests)).start())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("does not exist");
+
+        assertThat(a.subscriptions()).noneMatch(info -> info.name().startsWith("kafka-outbound"));
+        a.publish(Shop.ORDERS, new OrderPlaced("o-zombie", "ada", 1));
+        assertThat(TestBroker.readAll(out, 1, Duration.ofSeconds(2))).as("nothing goes out").isEmpty();
+        Await.until(Duration.ofSeconds(10), () -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(thread -> thread.getName().contains(group)), () -> "the inbound poll thread still runs");
+    }
+
+    /** A supertype with its subtypes named, as a contract of a hierarchy declares them. */
+    @com.fasterxml.jackson.annotation.JsonTypeInfo(use = com.fasterxml.jackson.annotation.JsonTypeInfo.Id.NAME,
+            property = "kind")
+    @com.fasterxml.jackson.annotation.JsonSubTypes(@com.fasterxml.jackson.annotation.JsonSubTypes.Type(
+            value = Dog.class, name = "dog"))
+    sealed interface Animal permits Dog {
+    }
+
+    record Dog(String name) implements Animal {
+    }
+
+    @Test
+    void aSubtypesMessageOnTheRouteOfItsSupertypeTravelsUnderTheRoutesLogicalType() {
+        org.busline.Topic<Animal> animals = org.busline.Topic.of(Animal.class);
+        org.busline.spi.TypeRegistry zoo = org.busline.spi.TypeRegistry.builder().register(animals, "zoo.animal", 1)
+                .build();
+        String topic = TestBroker.uniqueName("animals");
+        TestBroker.createTopics(1, topic);
+        MessageBus a = bus("zoo-a");
+        MessageBus b = bus("zoo-b");
+        List<Animal> received = new CopyOnWriteArrayList<>();
+        b.subscribe(animals, received::add);
+        closeLater(KafkaBridge.builder(a, TestBroker.bootstrapServers()).types(zoo)
+                .serializer(org.busline.jackson.JacksonSerializer.create(zoo))
+                .outbound(Outbound.of(Animal.class).to(topic)).start());
+        closeLater(KafkaBridge.builder(b, TestBroker.bootstrapServers()).types(zoo)
+                .serializer(org.busline.jackson.JacksonSerializer.create(zoo))
+                .inbound(Inbound.of(animals, TestBroker.uniqueName("zoo")).from(topic)).start());
+
+        a.publish(new Dog("rex"));
+
+        Await.until(Duration.ofSeconds(20), () -> received.size() == 1, () -> "the dog did not arrive");
+        assertThat(received).containsExactly(new Dog("rex"));
+        assertThat(header(TestBroker.readAll(topic, 1).get(0), KafkaHeaders.TYPE)).isEqualTo("zoo.animal");
+    }
+
+    @Test
+    void recordsThatACloseBusDropsStayUncommittedAndAreNotDeadLettered() throws Exception {
+        String topic = TestBroker.uniqueName("closing");
+        TestBroker.createTopics(1, topic, topic + ".dlt");
+        MessageBus a = bus("closing-a");
+        closeLater(bridge(a).outbound(Outbound.of(Shop.ORDERS).to(topic)).start());
+        for (int i = 0; i < 60; i++) {
+            a.publish(Shop.ORDERS, new OrderPlaced("o-" + i, "ada", i));
+        }
+        ExecutorService slow = Executors.newSingleThreadExecutor();
+        MessageBus b = MessageBus.builder().name("closing-b").drainTimeout(Duration.ZERO).build();
+        AtomicInteger handled = new AtomicInteger();
+        b.subscribe(Shop.ORDERS, order -> {
+            Thread.sleep(20);
+            handled.incrementAndGet();
+        }, Delivery.async(slow).capacity(100).name("slow"));
+        String group = TestBroker.uniqueName("closing");
+        KafkaBridge in = bridge(b).inbound(Inbound.of(Shop.ORDERS, group).from(topic)).start();
+        Await.until(Duration.ofSeconds(20), () -> handled.get() >= 3, () -> handled.get() + " handled");
+
+        b.close();   // the wrong order: the bus before its bridge
+        in.close();
+        slow.shutdownNow();
+
+        long committed = TestBroker.committed(group, topic).getOrDefault(0, 0L);
+        assertThat(committed).as("never ahead of what was handled").isLessThanOrEqualTo(handled.get());
+        assertThat(TestBroker.readAll(topic + ".dlt", 1, Duration.ofSeconds(2)))
+                .as("a record the closed bus dropped is no poison").isEmpty();
+    }
 }

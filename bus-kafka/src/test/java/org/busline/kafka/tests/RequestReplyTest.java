@@ -148,4 +148,35 @@ class RequestReplyTest {
         }
         throw new AssertionError("the request succeeded");
     }
+
+    /** A reply Jackson cannot write (an empty bean). */
+    record Odd(Object value) {
+    }
+
+    @Test
+    @SuppressWarnings("try")
+    void aReplyThatCannotBeEncodedIsAnsweredAtOnceNotLeftToTheDeadline() throws Exception {
+        String requests = TestBroker.uniqueName("odd");
+        String replies = TestBroker.uniqueName("replies-odd");
+        TestBroker.createTopics(1, requests);
+        TestBroker.createTopics(1, replies);
+        try (MessageBus a = MessageBus.builder().name("asker").build();
+             MessageBus b = MessageBus.builder().name("odd-one").build()) {
+            b.respond(Shop.QUOTES, quote -> new Odd(new Object()));
+            try (KafkaBridge answering = bridge(b).responder(ResponderRoute.of(Shop.QUOTES, Odd.class, "odd-one")
+                    .from(requests)).start();
+                 KafkaBridge asking = bridge(a).replyTopic(replies)
+                         .requests(RequestRoute.of(Shop.QUOTES, Odd.class).to(requests)).start()) {
+                long began = System.nanoTime();
+                CompletableFuture<Odd> reply = a.request(Shop.QUOTES, new Quote("sku-odd", 1), Odd.class,
+                        Duration.ofSeconds(30));
+
+                assertThat(reply).failsWithin(Duration.ofSeconds(20)).withThrowableThat()
+                        .havingRootCause().withMessageContaining("cannot");
+                assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(Duration.ofSeconds(20));
+                Throwable failure = reply.handle((ok, thrown) -> thrown).get();
+                assertThat(failure).hasStackTraceContaining("reply cannot be encoded");
+            }
+        }
+    }
 }
