@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.RoundRobinPartitioner;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -80,6 +81,14 @@ public final class KafkaSettings {
                 if (text.equals("true")) {
                     throw refused("producer", key, value, "records of one key would be spread over partitions, "
                             + "breaking per-key order");
+                }
+            }
+            case ProducerConfig.PARTITIONER_CLASS_CONFIG -> {
+                String name = value instanceof Class<?> type ? type.getName() : value.toString().trim();
+                if (name.equals(RoundRobinPartitioner.class.getName())) {
+                    throw refused("producer", key, value, "a round-robin partitioner spreads the records of one "
+                            + "key over partitions, breaking per-key order; a partitioner of your own must send each "
+                            + "key to one partition");
                 }
             }
             case ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG ->

@@ -155,6 +155,11 @@ class BridgeTest {
                 .hasMessageContaining("max.in.flight.requests.per.connection=6 is refused");
         assertThatThrownBy(() -> builder.producerProperty("partitioner.ignore.keys", "true"))
                 .hasMessageContaining("per-key order");
+        assertThatThrownBy(() -> builder.producerProperty("partitioner.class",
+                org.apache.kafka.clients.producer.RoundRobinPartitioner.class))
+                .hasMessageContaining("round-robin").hasMessageContaining("per-key order");
+        assertThatThrownBy(() -> builder.producerProperty("partitioner.class",
+                "org.apache.kafka.clients.producer.RoundRobinPartitioner")).hasMessageContaining("per-key order");
         assertThatThrownBy(() -> builder.producerProperty("retries", 0)).hasMessageContaining("retries=0");
         assertThatThrownBy(() -> builder.consumerProperty("enable.auto.commit", "true"))
                 .hasMessageContaining("enable.auto.commit=true is refused");
