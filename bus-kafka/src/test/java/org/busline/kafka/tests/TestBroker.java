@@ -40,6 +40,14 @@ final class TestBroker {
     /** Returns the bootstrap servers of the shared broker, starting it on the first call (about 6 s). */
     static synchronized String bootstrapServers() {
         if (cluster == null) {
+            // The broker halts its JVM on a fatal fault, such as its log directories vanishing while it closes
+            // (BrokerLifecycle closes it before the exit for that reason). A halt would end the test JVM with status
+            // 1, which surefire reports as a crashed fork after every test passed; what it tried goes to
+            // target/broker-exits.log instead.
+            org.apache.kafka.common.utils.Exit.setHaltProcedure((status, message) -> recordExit("halt", status,
+                    message));
+            org.apache.kafka.common.utils.Exit.setExitProcedure((status, message) -> recordExit("exit", status,
+                    message));
             try {
                 KafkaClusterTestKit started = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
                         .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
@@ -187,7 +195,19 @@ final class TestBroker {
         }
     }
 
-    private static synchronized void close() {
+    private static void recordExit(String what, int status, String message) {
+        java.io.StringWriter trace = new java.io.StringWriter();
+        new Throwable(what + "(" + status + "): " + message).printStackTrace(new java.io.PrintWriter(trace));
+        try {
+            java.nio.file.Files.writeString(java.nio.file.Path.of("target", "broker-exits.log"), trace.toString(),
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        } catch (java.io.IOException ignored) {
+            // Diagnostics only.
+        }
+    }
+
+    /** Closes the broker, if it runs: at the end of the test run ({@link BrokerLifecycle}), or at exit. */
+    static synchronized void close() {
         try {
             if (admin != null) {
                 admin.close(Duration.ofSeconds(2));
@@ -196,7 +216,10 @@ final class TestBroker {
                 cluster.close();
             }
         } catch (Exception ignored) {
-            // The JVM is exiting; the broker's files are in a temporary directory.
+            // The run is over; the broker's files are in a temporary directory.
+        } finally {
+            admin = null;
+            cluster = null;
         }
     }
 }

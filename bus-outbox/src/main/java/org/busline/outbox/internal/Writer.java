@@ -8,18 +8,23 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.busline.Envelope;
 import org.busline.Topic;
 import org.busline.outbox.internal.OutboxConfig.SinkSpec;
 import org.busline.spi.SerializationException;
 import org.busline.spi.Serializer;
 import org.busline.spi.TypeRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The publishing room: serializes an envelope once and inserts one row per receiving sink, on the caller's connection
  * and in the caller's transaction. Stateless apart from its configuration; called on the application's threads.
  */
 final class Writer {
+    private static final Logger LOG = LoggerFactory.getLogger(Writer.class);
     /** The header whose value fills Debezium's {@code tracingspancontext} column, a W3C trace context. */
     static final String TRACE_HEADER = "traceparent";
 
@@ -29,6 +34,8 @@ final class Writer {
     private final TypeRegistry types;
     private final Clock clock;
     private final String insert;
+    /** The type topics without a logical type name already warned of. */
+    private final Set<Topic<?>> unregistered = ConcurrentHashMap.newKeySet();
 
     Writer(Database database, Routes routes, Serializer serializer, TypeRegistry types, Clock clock) {
         this.database = database;
@@ -113,7 +120,14 @@ final class Writer {
 
     private <T> TypeRegistry.Registration<T> registration(Topic<T> topic) {
         try {
-            return types.forTopic(topic);
+            TypeRegistry.Registration<T> registration = types.forTopic(topic);
+            if (!topic.isNamed() && registration.logicalType().equals(topic.name()) && unregistered.add(topic)) {
+                LOG.warn("the outbox writes the type topic of {} without a registration: its type column and the "
+                        + "serialized type are the class name '{}'. Register a logical type name "
+                        + "(Outbox.Builder.types(TypeRegistry.builder().register(topic, \"orders.order-placed\", "
+                        + "1).build()))", topic.type(), topic.name());
+            }
+            return registration;
         } catch (IllegalArgumentException mismatch) {
             throw new IllegalArgumentException("the outbox cannot publish on " + topic + ": " + mismatch.getMessage(),
                     mismatch);
