@@ -178,8 +178,10 @@ final class PendingRequest<T> extends CompletableFuture<T> {
         }
     }
 
-    /** The responder threw, or its stage failed. Does nothing if the request is already complete. */
-    /** Fails the request with its responder's failure; false if it had ended already (the requester gave up). */
+    /**
+     * The responder threw, or its stage failed: fails the request with that failure; false if it had ended already
+     * (the requester gave up), when nothing changes.
+     */
     boolean responderFailed(Throwable failure) {
         return fail(RequestException.Reason.RESPONDER_FAILED, "responder '" + responder + "' failed: " + failure,
                 failure);

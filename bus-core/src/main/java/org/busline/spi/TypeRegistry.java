@@ -176,6 +176,17 @@ public final class TypeRegistry {
             }
         }
 
+        /**
+         * Tells whether the payloads go on the wire under a Java class name: the topic is a type topic
+         * ({@code Topic.of(OrderPlaced.class)}) whose logical type name is its own name, the class's, as for a type
+         * topic never registered. Transports warn of it, as it ties the wire to a package.
+         *
+         * @return true for such a registration
+         */
+        public boolean namedAfterClass() {
+            return !topic.isNamed() && logicalType.equals(topic.name());
+        }
+
         @Override
         public String toString() {
             return logicalType + " v" + version + " on " + topic;

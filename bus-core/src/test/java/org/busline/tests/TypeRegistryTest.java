@@ -27,6 +27,16 @@ class TypeRegistryTest {
     }
 
     @Test
+    void onlyATypeTopicWithoutALogicalNameOfItsOwnGoesOnTheWireUnderItsClassName() {
+        Topic<Basket> byType = Topic.of(Basket.class);
+        TypeRegistry types = TypeRegistry.builder().register(Topic.of(Integer.class), "shop.count", 1).build();
+
+        assertThat(TypeRegistry.empty().forTopic(byType).namedAfterClass()).isTrue();
+        assertThat(TypeRegistry.empty().forTopic(BASKETS).namedAfterClass()).as("a named topic").isFalse();
+        assertThat(types.forTopic(Topic.of(Integer.class)).namedAfterClass()).as("registered").isFalse();
+    }
+
+    @Test
     void registeredTopicIsFoundByItsLogicalTypeAndByTopic() {
         TypeRegistry types = TypeRegistry.builder().register(BASKETS, "shop.basket", 3).register(WISHLISTS).build();
 

@@ -141,7 +141,7 @@ public final class KafkaBridge implements AutoCloseable {
      * would be the class's name, which ties the wire to a Java package.
      */
     private static void warnIfUnregistered(TypeRegistry types, org.busline.Topic<?> topic, String route) {
-        if (!topic.isNamed() && types.forTopic(topic).logicalType().equals(topic.name())) {
+        if (types.forTopic(topic).namedAfterClass()) {
             log.warn("{} carries the type topic of {} without a registration: its ce_type is the class name '{}'. "
                     + "Register a logical type name (TypeRegistry.builder().register(topic, \"orders.order-placed\", "
                     + "1)) on both sides", route, topic.type(), topic.name());

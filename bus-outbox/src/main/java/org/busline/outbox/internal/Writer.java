@@ -121,7 +121,7 @@ final class Writer {
     private <T> TypeRegistry.Registration<T> registration(Topic<T> topic) {
         try {
             TypeRegistry.Registration<T> registration = types.forTopic(topic);
-            if (!topic.isNamed() && registration.logicalType().equals(topic.name()) && unregistered.add(topic)) {
+            if (registration.namedAfterClass() && unregistered.add(topic)) {
                 LOG.warn("the outbox writes the type topic of {} without a registration: its type column and the "
                         + "serialized type are the class name '{}'. Register a logical type name "
                         + "(Outbox.Builder.types(TypeRegistry.builder().register(topic, \"orders.order-placed\", "
